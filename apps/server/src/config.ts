@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Where the repository lives: the embedded database and the shipped data sit under it by default. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  SEN_DATA_DIR: z.string().default(path.join(REPO_ROOT, 'data', 'pglite')),
+  SEN_GAZETTEER: z.enum(['vn2025', 'vn2021']).default('vn2025'),
+  SEN_SESSION_HOURS: z.coerce.number().positive().default(8),
+  SEN_COOKIE_SECURE: bool.optional(),
+  SEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  SEN_LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().positive().default(10),
+  SEN_JOBS: z.enum(['inline', 'worker', 'off']).optional(),
+  SEN_WEB_DIST: z.string().default(path.join(REPO_ROOT, 'apps', 'web', 'dist')),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** Whether jobs run inside this server process. */
+  jobsInline: boolean;
+  cookieSecure: boolean;
+};
+
+/**
+ * Reads configuration from the environment. Development gets working defaults; production refuses to start on
+ * anything unsafe (no database server, cookies without Secure) rather than running half-configured.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+    throw new Error('Invalid configuration: DATABASE_URL is required in production (the embedded database is for laptops and tests)');
+  }
+  const jobs = c.SEN_JOBS ?? (c.DATABASE_URL && c.NODE_ENV === 'production' ? 'worker' : 'inline');
+  return { ...c, jobsInline: jobs === 'inline', cookieSecure: c.SEN_COOKIE_SECURE ?? c.NODE_ENV === 'production' };
+}

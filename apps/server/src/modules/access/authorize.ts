@@ -1,0 +1,46 @@
+import { forbidden, pathWithin, type Scope } from '@sen/domain';
+import { AppError } from '@sen/domain';
+import { sql, type RawBuilder } from '@sen/db';
+import type { Actor, RequestContext } from '../../context';
+
+export const COUNTRY_PATH = 'VN';
+
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new AppError('unauthenticated', 'Sign in first', {}, 401);
+  return ctx.actor;
+}
+
+/** The area paths where the actor holds a scope; refuses when they hold it nowhere. */
+export function scopePaths(ctx: RequestContext, scope: Scope): readonly string[] {
+  const actor = requireActor(ctx);
+  const paths = actor.grants.get(scope);
+  if (!paths || paths.length === 0) throw forbidden(`This needs the permission ${scope}`, { scope });
+  return paths;
+}
+
+export function hasScope(ctx: RequestContext, scope: Scope): boolean {
+  return (ctx.actor?.grants.get(scope)?.length ?? 0) > 0;
+}
+
+/** Whether the actor may act with this scope on a record in this area (a record with no area needs the country). */
+export function canAccessArea(ctx: RequestContext, scope: Scope, areaPath: string | null): boolean {
+  const paths = ctx.actor?.grants.get(scope) ?? [];
+  if (paths.includes(COUNTRY_PATH)) return true;
+  return areaPath !== null && pathWithin(areaPath, paths);
+}
+
+export function assertAreaAccess(ctx: RequestContext, scope: Scope, areaPath: string | null): void {
+  scopePaths(ctx, scope);
+  if (!canAccessArea(ctx, scope, areaPath)) throw forbidden('This record is outside your jurisdiction', { scope });
+}
+
+/**
+ * The same jurisdiction as a SQL condition on an ltree column, so lists and searches never fetch what the actor
+ * may not see (the route check alone would leak counts and timing).
+ */
+export function jurisdictionSql(ctx: RequestContext, scope: Scope, column: RawBuilder<unknown> | string): RawBuilder<boolean> {
+  const paths = scopePaths(ctx, scope);
+  const col = typeof column === 'string' ? sql.ref(column) : column;
+  if (paths.includes(COUNTRY_PATH)) return sql<boolean>`true`;
+  return sql<boolean>`${col} <@ ${sql.val(paths)}::ltree[]`;
+}

@@ -1,0 +1,16 @@
+import { createContext, useContext } from 'react';
+import type { User } from '../api';
+
+export const UserContext = createContext<User | null>(null);
+
+/** The signed-in user; only used below the shell, which renders nothing without one. */
+export function useUser(): User {
+  const user = useContext(UserContext);
+  if (!user) throw new Error('useUser outside the signed-in shell');
+  return user;
+}
+
+export const hasScope = (user: User, scope: string) => user.scopes.includes(scope);
+
+/** Staff are users with any scope beyond reading their own record. */
+export const isStaff = (user: User) => user.scopes.some((s) => s !== 'self:read');

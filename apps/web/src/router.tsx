@@ -1,0 +1,122 @@
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { meQuery } from './lib/queries';
+import { safeRedirect } from './lib/redirect';
+import { AppLayout } from './components/AppLayout';
+import { NotFound } from './components/NotFound';
+import { RouteError } from './components/RouteError';
+import { LoginPage } from './pages/LoginPage';
+import { HomePage } from './pages/HomePage';
+import { PeoplePage } from './pages/PeoplePage';
+import { PersonPage } from './pages/PersonPage';
+import { DuplicatesPage } from './pages/DuplicatesPage';
+import { AuditPage } from './pages/AuditPage';
+import { MePage } from './pages/MePage';
+
+/** Search params are plain strings: the router's default JSON parsing would turn "0912..." or "1954" into numbers. */
+type Search = Record<string, string>;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+function pick<K extends string>(search: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const k of keys) {
+    const v = str(search[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+export const PEOPLE_SEARCH_KEYS = ['q', 'idNumber', 'phone', 'birthYear', 'area', 'offset'] as const;
+export type PeopleSearch = Partial<Record<(typeof PEOPLE_SEARCH_KEYS)[number], string>>;
+export const AUDIT_SEARCH_KEYS = ['action', 'entityType', 'entityId', 'actor', 'from', 'to'] as const;
+export type AuditSearch = Partial<Record<(typeof AUDIT_SEARCH_KEYS)[number], string>>;
+export type AreasSearch = { code?: string; q?: string };
+
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+  errorComponent: RouteError,
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (s: Record<string, unknown>): { redirect?: string } => pick(s, ['redirect']),
+  beforeLoad: async ({ context, search }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (me) throw redirect({ href: safeRedirect(search.redirect) });
+  },
+  component: LoginPage,
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: '_app',
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (!me) throw redirect({ to: '/login', search: location.href === '/' ? {} : { redirect: location.href } });
+  },
+  component: AppLayout,
+});
+
+const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
+const peopleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/people',
+  validateSearch: (s: Record<string, unknown>): PeopleSearch => pick(s, PEOPLE_SEARCH_KEYS),
+  component: PeoplePage,
+});
+const personRoute = createRoute({ getParentRoute: () => appRoute, path: '/people/$id', component: PersonPage });
+const duplicatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/duplicates', component: DuplicatesPage });
+const areasRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/areas',
+  validateSearch: (s: Record<string, unknown>): AreasSearch => pick(s, ['code', 'q']),
+  // The areas page carries MapLibre (about a megabyte): it loads only when opened.
+  component: lazyRouteComponent(() => import('./pages/AreasPage'), 'AreasPage'),
+});
+const auditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/audit',
+  validateSearch: (s: Record<string, unknown>): AuditSearch => pick(s, AUDIT_SEARCH_KEYS),
+  component: AuditPage,
+});
+const meRoute = createRoute({ getParentRoute: () => appRoute, path: '/me', component: MePage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute]),
+]);
+
+function parseSearch(searchStr: string): Search {
+  const out: Search = {};
+  for (const [k, v] of new URLSearchParams(searchStr)) out[k] = v;
+  return out;
+}
+
+function stringifySearch(search: Record<string, unknown>): string {
+  const usp = new URLSearchParams();
+  for (const [k, v] of Object.entries(search)) {
+    const s = str(v);
+    if (s !== undefined) usp.set(k, s);
+  }
+  const qs = usp.toString();
+  return qs ? `?${qs}` : '';
+}
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    parseSearch,
+    stringifySearch,
+    defaultPreload: 'intent',
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
