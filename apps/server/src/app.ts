@@ -24,8 +24,8 @@ export interface AppOptions {
   conn: Connection;
   config: Config;
   jobs: Jobs;
-  /** Tests pass false to keep output clean. */
-  logger?: boolean;
+  /** Tests pass false to keep output clean, or a stream to read what would be logged. */
+  logger?: boolean | NodeJS.WritableStream;
 }
 
 export const BODY_LIMIT = 1_048_576;
@@ -34,7 +34,7 @@ export const BODY_LIMIT = 1_048_576;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { conn, config, jobs } = options;
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config),
+    logger: options.logger === false ? false : loggerOptions(config, options.logger === true || options.logger === undefined ? undefined : options.logger),
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

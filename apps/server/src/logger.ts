@@ -11,15 +11,16 @@ export const REDACT_PATHS = [
   '*.fullName', '*.full_name', '*.phone', '*.address', '*.birthDate', '*.birth_date', '*.nationalId', '*.identifiers', '*.value',
 ];
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  if (stream) return { level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { req: serializeRequest }, stream };
   return {
     level: config.SEN_LOG_LEVEL,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: {
-      req(req: { method: string; url: string; id: string; ip?: string }) {
-        return { method: req.method, url: req.url.split('?')[0], id: req.id };
-      },
-    },
+    serializers: { req: serializeRequest },
     ...(config.NODE_ENV === 'development' && process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
   };
+}
+
+function serializeRequest(req: { method: string; url: string; id: string }) {
+  return { method: req.method, url: req.url.split('?')[0], id: req.id };
 }

@@ -35,7 +35,8 @@ export interface Area {
   fullName: string;
   nameEn: string;
   population: number | null;
-  label: string;
+  /** "Phường Ba Đình, Thành phố Hà Nội"; null only for the country. */
+  label: string | null;
 }
 
 export interface AreaDetail {

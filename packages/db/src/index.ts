@@ -2,6 +2,7 @@ export * from './connect';
 export * from './migrate';
 export * from './pid-lock';
 export * from './ids';
+export * from './bulk';
 export type { DB } from './generated/types';
 export * as schema from './generated/types';
 export { sql } from 'kysely';

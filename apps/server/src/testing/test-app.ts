@@ -18,10 +18,10 @@ export interface TestApp {
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 /** The real application on a fresh database, for inject() tests. */
-export async function createTestApp(options: { env?: Record<string, string>; jobs?: Jobs } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; jobs?: Jobs; logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
   const conn = await createTestConnection();
   const config = loadConfig({ NODE_ENV: 'test', SEN_LOG_LEVEL: 'silent', SEN_LOGIN_ATTEMPTS_PER_15_MIN: '1000', SEN_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
-  const app = await buildApp({ conn, config, jobs: options.jobs ?? NO_JOBS, logger: false });
+  const app = await buildApp({ conn, config, jobs: options.jobs ?? NO_JOBS, logger: options.logStream ?? false });
   await app.ready();
   return {
     app,

@@ -36,7 +36,7 @@ export function AreaPicker({ value, onChange, label, placeholder, description, e
   // The label of a value that came from outside (a URL, a saved record).
   const known = picked && picked.code === value ? picked : null;
   const selected = useQuery({ ...areaQuery(value ?? ''), enabled: !!value && !known });
-  const selectedLabel = known?.label ?? selected.data?.area.label ?? (value ? value : '');
+  const selectedLabel = (known ? (known.label ?? known.fullName) : null) ?? (selected.data ? (selected.data.area.label ?? selected.data.area.fullName) : null) ?? (value ? value : '');
 
   const results = useQuery({
     queryKey: ['areas', 'search', debounced, kind ?? null],
@@ -113,7 +113,7 @@ export function AreaPicker({ value, onChange, label, placeholder, description, e
           ) : (
             items.map((a) => (
               <Combobox.Option value={a.code} key={a.code} active={a.code === value}>
-                <Text size="sm">{a.label}</Text>
+                <Text size="sm">{a.label ?? a.fullName}</Text>
                 <Text size="xs" c="dimmed">
                   {t(`areaKind.${a.kind}`)} · {a.code}
                 </Text>

@@ -1,10 +1,11 @@
-import { Anchor, Table, Text } from '@mantine/core';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Table, Text } from '@mantine/core';
+import { useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { PersonSummary } from '../api';
 import { formatBirthDate } from '../lib/format';
 import { useLabels } from '../lib/labels';
 import { Identifiers } from './Identifiers';
+import { AnchorLink } from './links';
 
 /** Dense result table; a row opens the person's record. */
 export function PeopleTable({ people, highlightId }: { people: PersonSummary[]; highlightId?: string }) {
@@ -35,9 +36,9 @@ export function PeopleTable({ people, highlightId }: { people: PersonSummary[]; 
               }}
             >
               <Table.Td>
-                <Anchor component={Link} to="/people/$id" params={{ id: p.id }} fw={600} size="sm">
+                <AnchorLink to="/people/$id" params={{ id: p.id }} fw={600} size="sm">
                   {p.fullName}
-                </Anchor>
+                </AnchorLink>
               </Table.Td>
               <Table.Td>{formatBirthDate(p.birthDate)}</Table.Td>
               <Table.Td>{labels.sex(p.sex)}</Table.Td>

@@ -1,11 +1,12 @@
-import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { Link } from '@tanstack/react-router';
+import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Person } from '../api';
 import { formatBirthDate, formatDateTime } from '../lib/format';
 import { useLabels } from '../lib/labels';
 import { Identifiers } from './Identifiers';
+import { AnchorLink } from './links';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -90,9 +91,9 @@ export function PersonDetails({ person, actions, linkMembers = true }: { person:
                   <Table.Tr key={m.id}>
                     <Table.Td>
                       {linkMembers ? (
-                        <Anchor component={Link} to="/people/$id" params={{ id: m.id }} size="sm" fw={600}>
+                        <AnchorLink to="/people/$id" params={{ id: m.id }} size="sm" fw={600}>
                           {m.fullName}
-                        </Anchor>
+                        </AnchorLink>
                       ) : (
                         m.fullName
                       )}

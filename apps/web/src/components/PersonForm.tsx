@@ -1,6 +1,6 @@
-import { ActionIcon, Alert, Anchor, Button, Grid, Group, Input, SegmentedControl, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { ActionIcon, Alert, Button, Grid, Group, Input, SegmentedControl, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { checkNationalId, normalisePhone, type NationalIdKind } from '@sen/domain';
-import { Link } from '@tanstack/react-router';
+
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api';
@@ -9,6 +9,7 @@ import { birthDateToInput, birthYearOf, formatBirthDate, parseBirthDateInput } f
 import { ID_KINDS, SEXES, useLabels } from '../lib/labels';
 import { AreaPicker } from './AreaPicker';
 import { ProblemAlert } from './ProblemAlert';
+import { AnchorLink } from './links';
 
 interface IdRow {
   key: number;
@@ -30,6 +31,33 @@ export interface PersonFormProps {
 }
 
 type Errors = Record<string, string>;
+
+/** For a new record: leave out what was not filled in rather than sending nulls. */
+export function withoutEmpty(input: PersonInput): PersonInput {
+  const out: PersonInput = { fullName: input.fullName, sex: input.sex };
+  if (input.birthDate) out.birthDate = input.birthDate;
+  if (input.phone) out.phone = input.phone;
+  if (input.address) out.address = input.address;
+  if (input.communeCode) out.communeCode = input.communeCode;
+  if (input.identifiers?.length) out.identifiers = input.identifiers;
+  if (input.householdId) out.householdId = input.householdId;
+  return out;
+}
+
+/** For an edit: only the fields that changed, so a concurrent edit of another field is not overwritten. */
+export function changedFields(before: Person, after: PersonInput): Partial<PersonInput> {
+  const patch: Partial<PersonInput> = {};
+  const norm = (v: string | null | undefined) => v ?? null;
+  if (after.fullName !== before.fullName) patch.fullName = after.fullName;
+  if (norm(after.birthDate) !== norm(before.birthDate)) patch.birthDate = norm(after.birthDate);
+  if (after.sex !== before.sex) patch.sex = after.sex;
+  if (norm(after.phone) !== norm(before.phone)) patch.phone = norm(after.phone);
+  if (norm(after.address) !== norm(before.address)) patch.address = norm(after.address);
+  if (norm(after.communeCode) !== norm(before.communeCode)) patch.communeCode = norm(after.communeCode);
+  const key = (ids: Identifier[] | undefined) => (ids ?? []).map((i) => `${i.kind}:${i.value}`).sort().join('|');
+  if (key(after.identifiers) !== key(before.identifiers)) patch.identifiers = after.identifiers ?? [];
+  return patch;
+}
 const asKind = (k: string): NationalIdKind => ((ID_KINDS as readonly string[]).includes(k) ? (k as NationalIdKind) : 'cccd');
 
 /** "body.identifiers.0.value" -> "identifiers.0.value"; "/fullName" -> "fullName". */
@@ -144,7 +172,7 @@ export function PersonForm({ initial, defaults, onSubmit, onCancel, submitting, 
           error={fieldError('fullName')}
           data-autofocus
         />
-        <Grid gutter="sm">
+        <Grid gap="sm">
           <Grid.Col span={{ base: 12, sm: 5 }}>
             <TextInput
               name="birthDate"
@@ -250,9 +278,9 @@ export function PersonForm({ initial, defaults, onSubmit, onCancel, submitting, 
         {duplicateOf ? (
           <Alert color="orange" title={t('person.duplicateIdTitle')}>
             <Text size="sm">{t('person.duplicateIdText')}</Text>
-            <Anchor component={Link} to="/people/$id" params={{ id: duplicateOf }} size="sm">
+            <AnchorLink to="/people/$id" params={{ id: duplicateOf }} size="sm">
               {t('person.openExisting')}
-            </Anchor>
+            </AnchorLink>
           </Alert>
         ) : error ? (
           <ProblemAlert error={error} showFieldErrors={false}>

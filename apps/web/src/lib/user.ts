@@ -13,4 +13,5 @@ export function useUser(): User {
 export const hasScope = (user: User, scope: string) => user.scopes.includes(scope);
 
 /** Staff are users with any scope beyond reading their own record. */
-export const isStaff = (user: User) => user.scopes.some((s) => s !== 'self:read');
+export const isStaffScopes = (scopes: readonly string[]) => scopes.some((s) => s !== 'self:read');
+export const isStaff = (user: User) => isStaffScopes(user.scopes);

@@ -26,7 +26,7 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps) {
 
   r.post('/api/auth/login', {
     schema: { tags: ['access'], summary: 'Sign in with a username and password', body: z.object({ username: z.string().min(1).max(64), password: Password }), response: { 200: UserOut } },
-    config: { rateLimit: { max: deps.config.SEN_LOGIN_ATTEMPTS_PER_15_MIN, timeWindow: '15 minutes', keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase().slice(0, 64)}` } },
+    config: { rateLimit: { hook: 'preHandler', max: deps.config.SEN_LOGIN_ATTEMPTS_PER_15_MIN, timeWindow: '15 minutes', keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase().slice(0, 64)}` } },
   }, async (request, reply) => {
     const session = await login(deps, request.ctx, { ...request.body, userAgent: request.headers['user-agent'] ?? null });
     reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: deps.config.cookieSecure, path: '/', expires: session.expiresAt });

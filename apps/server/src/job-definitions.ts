@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { sql } from '@sen/db';
+import type { Deps } from './context';
+import type { JobQueue } from './jobs';
+
+/** The jobs of every module, registered on the queue in the server (embedded) or in `npm run worker`. */
+export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
+  queue.define({
+    name: 'audit.ensure-partitions',
+    payload: z.object({}).passthrough(),
+    cron: '17 1 * * *',
+    handler: async () => sql`SELECT sen_audit_ensure_partitions(3)`.execute(deps.db),
+  });
+  queue.define({
+    name: 'access.purge-sessions',
+    payload: z.object({}).passthrough(),
+    cron: '23 2 * * *',
+    handler: async () => deps.db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '30 days'`).execute(),
+  });
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, migrate } from '@sen/db';
+import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
+import { loadGazetteer, readGazetteer } from './load-gazetteer';
+
+let t: TestApp;
+let cookie: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  cookie = (await signInAs(t, [{ role: 'commune_officer', areaCode: '00004' }])).cookie;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const get = (url: string, c = cookie) => t.app.inject({ method: 'GET', url, headers: { cookie: c } });
+
+describe('gazetteers', () => {
+  it('the 2025 set has 34 provinces and 3,321 communes and no districts', async () => {
+    const rows = await t.conn.db.selectFrom('areas').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+    const counts = Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+    expect(counts).toEqual({ country: 1, province: 34, commune: 3321 });
+  });
+
+  it('the 2021 set reads as 63 provinces, 705 districts and 10,599 communes', () => {
+    const rows = readGazetteer('vn2021');
+    const count = (kind: string) => rows.filter((r) => r.kind === kind).length;
+    expect([count('province'), count('district'), count('commune')]).toEqual([63, 705, 10599]);
+    const ward = rows.find((r) => r.code === '00001')!;
+    expect(ward.path).toBe('VN.01.001.00001');
+    expect(ward.level).toBe(3);
+  });
+
+  it('loads the 2021 set into an empty database, and refuses to switch a database to another set', async () => {
+    const conn = await connect({ dataDir: 'memory://' });
+    try {
+      await migrate(conn.pool);
+      expect((await loadGazetteer(conn.db, 'vn2021')).loaded).toBe(1 + 63 + 705 + 10599);
+      expect((await loadGazetteer(conn.db, 'vn2021')).loaded).toBe(1 + 63 + 705 + 10599); // idempotent
+      await expect(loadGazetteer(conn.db, 'vn2025')).rejects.toMatchObject({ code: 'gazetteer_mismatch' });
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
+describe('area search', () => {
+  it('finds a commune with or without diacritics, đ included', async () => {
+    for (const q of ['Đống Đa', 'dong da', 'DONG DA', 'Dống Da']) {
+      const res = await get(`/api/areas?q=${encodeURIComponent(q)}`);
+      expect(res.statusCode).toBe(200);
+      const top = res.json().items[0];
+      expect(top.fullName, q).toBe('Phường Đống Đa');
+      expect(top.label).toBe('Phường Đống Đa, Thành phố Hà Nội');
+    }
+  });
+
+  it('lists provinces by default, and the children of a parent', async () => {
+    const provinces = (await get('/api/areas?limit=100')).json().items;
+    expect(provinces).toHaveLength(34);
+    const children = (await get('/api/areas?parent=01&limit=500')).json().items;
+    expect(children.length).toBeGreaterThan(100);
+    expect(children.every((a: { path: string }) => a.path.startsWith('VN.01.'))).toBe(true);
+  });
+
+  it('filters by kind within a parent', async () => {
+    const res = (await get(`/api/areas?q=${encodeURIComponent('ba đình')}&parent=01&kind=commune`)).json().items;
+    expect(res[0].code).toBe('00004');
+  });
+
+  it('ignores punctuation and LIKE wildcards in the search text', async () => {
+    const wild = (await get('/api/areas?q=%25_%25&limit=100')).json().items;
+    expect(wild).toHaveLength(34); // nothing left to search for: the provinces, as with no text
+    const res = (await get(`/api/areas?q=${encodeURIComponent('%ba đình%')}`)).json().items;
+    expect(res[0].code).toBe('00004');
+  });
+
+  it('shows one area with ancestors and children', async () => {
+    const res = (await get('/api/areas/00004')).json();
+    expect(res.area.fullName).toBe('Phường Ba Đình');
+    expect(res.ancestors.map((a: { code: string }) => a.code)).toEqual(['VN', '01']);
+    expect(res.children).toEqual([]);
+  });
+
+  it('answers bad input with 400 and unknown areas with 404', async () => {
+    expect((await get('/api/areas?limit=100000')).statusCode).toBe(400);
+    expect((await get(`/api/areas?q=${'a'.repeat(500)}`)).statusCode).toBe(400);
+    expect((await get('/api/areas?kind=planet')).statusCode).toBe(400);
+    expect((await get("/api/areas/1';DROP")).statusCode).toBe(400);
+    expect((await get('/api/areas/99999')).statusCode).toBe(404);
+  });
+
+  it('serves province boundaries as GeoJSON keyed by province code', async () => {
+    const res = await get('/api/areas/boundaries/provinces.geojson');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    const geo = res.json();
+    expect(geo.features).toHaveLength(34);
+    const codes = (await t.conn.db.selectFrom('areas').select('code').where('kind', '=', 'province').execute()).map((a) => a.code).sort();
+    expect(geo.features.map((f: { id: string }) => f.id).sort()).toEqual(codes);
+  });
+});
+
+describe('area population (areas:write in jurisdiction)', () => {
+  it('a province officer sets a population inside the province, not outside; a commune officer may not', async () => {
+    const hanoi = (await signInAs(t, [{ role: 'province_officer', areaCode: '01' }])).cookie;
+    const put = (code: string, c: string, population: unknown) => t.app.inject({ method: 'PUT', url: `/api/areas/${code}/population`, headers: { cookie: c }, payload: { population } });
+    expect((await put('00004', hanoi, 12345)).statusCode).toBe(204);
+    expect((await get('/api/areas/00004')).json().area.population).toBe(12345);
+    expect((await put('79', hanoi, 1)).statusCode).toBe(403);
+    expect((await put('00004', cookie, 1)).statusCode).toBe(403);
+    expect((await put('00004', hanoi, -5)).statusCode).toBe(400);
+    expect((await put('00004', hanoi, 'many')).statusCode).toBe(400);
+    expect((await get('/api/areas/00004')).json().area.population).toBe(12345);
+    const audit = await t.conn.db.selectFrom('audit_log').selectAll().where('action', '=', 'area.population_set').execute();
+    expect(audit).toHaveLength(1);
+    expect((await t.app.inject({ method: 'PUT', url: '/api/areas/00004/population', payload: { population: 1 } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/areas' })).statusCode).toBe(401);
+  });
+});
