@@ -104,6 +104,16 @@ export function AppLayout() {
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs">
+          <AppShell.Section hiddenFrom="xs" px="sm" pb="xs" mb="xs" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+            <Text size="sm" fw={600}>
+              {user.displayName}
+            </Text>
+            {user.roles.map((r) => (
+              <Text key={`${r.code}@${r.areaCode}`} size="xs" c="dimmed">
+                {roleName(r, i18n.language)} · {r.areaName}
+              </Text>
+            ))}
+          </AppShell.Section>
           <AppShell.Section grow component={ScrollArea}>
             <Stack gap={2}>
               {items.map((item) => (

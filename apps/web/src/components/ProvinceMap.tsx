@@ -159,7 +159,7 @@ export default function ProvinceMap({ selectedCode, onSelect }: ProvinceMapProps
     const feature = boundaries.data?.features.find((f) => String(f.properties.code) === selectedCode);
     const box = feature ? bboxOf(feature.geometry) : null;
     // Provinces that include far islands would zoom the map out to the sea; keep to the mainland frame then.
-    if (box && box[1][0] - box[0][0] < 6) map.fitBounds(box, { padding: 40, maxZoom: 9, duration: 600 });
+    if (box && box[1][0] - box[0][0] < 6) map.fitBounds(box, { padding: 48, maxZoom: 8, duration: 600 });
   }, [selectedCode, loaded, boundaries.data]);
 
   if (boundaries.isError) {

@@ -97,7 +97,7 @@ function Audit() {
         <Card withBorder padding={0} style={{ opacity: events.isPlaceholderData ? 0.6 : 1 }}>
           <Table.ScrollContainer minWidth={820}>
             <Table striped highlightOnHover fz="sm" verticalSpacing={4} stickyHeader>
-              <Table.Thead>
+              <Table.Thead style={{ whiteSpace: 'nowrap' }}>
                 <Table.Tr>
                   <Table.Th w={170}>{t('audit.time')}</Table.Th>
                   <Table.Th>{t('audit.actor')}</Table.Th>

@@ -59,9 +59,11 @@ export function HomePage() {
           <Text size="sm" c="dimmed" mb="sm">
             {t('home.citizenText')}
           </Text>
-          <Button component={Link} to="/me" variant="light">
-            {t('home.openMyRecord')}
-          </Button>
+          <Group>
+            <Button component={Link} to="/me" variant="light">
+              {t('home.openMyRecord')}
+            </Button>
+          </Group>
         </Card>
       )}
 

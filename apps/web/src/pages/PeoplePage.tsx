@@ -100,6 +100,7 @@ function People() {
       ) : (
         <Card withBorder padding={0} style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}>
           <PeopleTable people={items} />
+          {(offset > 0 || results.data?.hasMore) && (
           <Group justify="space-between" p="sm">
             <Text size="sm" c="dimmed">
               {t('people.showing', { from: formatNumber(offset + 1), to: formatNumber(offset + items.length) })}
@@ -113,6 +114,7 @@ function People() {
               </Button>
             </Group>
           </Group>
+          )}
         </Card>
       )}
 
