@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sql } from '@sen/db';
 import type { Deps } from './context';
 import type { JobQueue } from './jobs';
+import { scanDuplicatesJob } from './modules/people/scan-duplicates';
 
 /** The jobs of every module, registered on the queue in the server (embedded) or in `npm run worker`. */
 export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
@@ -17,4 +18,5 @@ export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
     cron: '23 2 * * *',
     handler: async () => deps.db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '30 days'`).execute(),
   });
+  queue.define(scanDuplicatesJob({ ...deps, jobs: queue }));
 }

@@ -104,12 +104,12 @@ program
     }
   });
 
-type DemoUser = { username: string; role: string; area: string; password: string };
+type DemoUser = { username: string; role: string; areaName: string; password: string };
 
 function printUsers(list: DemoUser[]) {
   if (!list.length) return;
   console.log('\nDemo logins (password for all: ' + list[0]!.password + ')');
-  for (const u of list) console.log(`  ${u.username.padEnd(14)} ${u.role.padEnd(24)} ${u.area}`);
+  for (const u of list) console.log(`  ${u.username.padEnd(14)} ${u.role.padEnd(24)} ${u.areaName}`);
 }
 
 function printWelcome(url: string, database: string, list: DemoUser[]) {

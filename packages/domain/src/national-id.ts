@@ -72,7 +72,19 @@ export function checkNationalId(kind: NationalIdKind, raw: string, ctx: IdCheckC
 /** Vietnamese mobile numbers: 10 digits starting 03, 05, 07, 08 or 09; +84 and 84 prefixes are folded to 0. */
 export function normalisePhone(raw: string): string | null {
   let digits = raw.replace(/[\s.()-]/g, '');
-  if (digits.startsWith('+84')) digits = `0${digits.slice(3)}`;
+  // "+84 091..." and "0084 91..." are common ways of writing the country code too.
+  if (digits.startsWith('+84')) digits = `0${digits.slice(3).replace(/^0/, '')}`;
+  else if (digits.startsWith('0084')) digits = `0${digits.slice(4).replace(/^0/, '')}`;
   else if (digits.startsWith('84') && digits.length === 11) digits = `0${digits.slice(2)}`;
   return /^0[35789]\d{8}$/.test(digits) ? digits : null;
+}
+
+/**
+ * The kinds an identifier typed without its kind could be (a search box takes any number): 12 digits a CCCD,
+ * 9 a CMND, 10 a social insurance number, a letter and 7 digits a passport.
+ */
+export function idKindsForValue(raw: string): { kind: NationalIdKind; value: string }[] {
+  return NATIONAL_ID_KINDS.map((kind) => ({ kind, value: normaliseNationalId(kind, raw) })).filter(
+    ({ kind, value }) => (kind === 'cccd' && /^\d{12}$/.test(value)) || (kind === 'cmnd' && /^\d{9}$/.test(value)) || (kind === 'bhxh' && /^\d{10}$/.test(value)) || (kind === 'passport' && /^[A-Z]\d{7}$/.test(value)),
+  );
 }

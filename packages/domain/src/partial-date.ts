@@ -8,6 +8,7 @@ export interface PartialDate {
   day: number | null;
 }
 
+const VIETNAM_UTC_OFFSET_MS = 7 * 3_600_000;
 const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 export function parsePartialDate(text: string, today: Date = new Date()): PartialDate | null {
@@ -22,8 +23,10 @@ export function parsePartialDate(text: string, today: Date = new Date()): Partia
     const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
     if (day < 1 || day > lastDay) return null;
   }
+  // "Not in the future" is judged by the calendar in Viet Nam (UTC+7), so a birth registered just after local
+  // midnight is not refused while it is still yesterday in UTC.
   const earliestPossible = Date.UTC(year, (month ?? 1) - 1, day ?? 1);
-  if (earliestPossible > today.getTime()) return null;
+  if (earliestPossible > today.getTime() + VIETNAM_UTC_OFFSET_MS) return null;
   return { year, month, day };
 }
 

@@ -45,17 +45,35 @@ function birthScore(a: string | null, b: string | null): { score: number; reason
   const da = parsePartialDate(a, new Date(8.64e15));
   const db = parsePartialDate(b, new Date(8.64e15));
   if (!da || !db) return { score: 0, reason: null };
-  if (a === b) return { score: 0.25, reason: 'same birth date' };
+  if (a === b) {
+    // Only a full date is strong evidence; an equal year (or year and month) is shared by many people.
+    if (da.day !== null) return { score: 0.25, reason: 'same birth date' };
+    return { score: da.month !== null ? 0.18 : 0.12, reason: 'same birth year' };
+  }
   if (da.year === db.year && da.day !== null && db.day !== null && da.day === db.month && da.month === db.day) {
     return { score: 0.2, reason: 'birth day and month transposed' };
   }
-  if (da.year === db.year && (da.month === null || db.month === null || da.month === db.month)) {
-    return { score: 0.15, reason: 'same birth year' };
-  }
+  // Same month, another day: likely a typo. One date less precise than the other: consistent, but weak evidence,
+  // so it alone (with the name and sex) does not reach the threshold across communes.
+  if (da.year === db.year && da.month !== null && da.month === db.month) return { score: 0.15, reason: 'same birth year' };
+  if (da.year === db.year && (da.month === null || db.month === null)) return { score: 0.12, reason: 'same birth year' };
   if (da.year === db.year) return { score: 0.1, reason: 'same birth year' };
   if (Math.abs(da.year - db.year) === 1) return { score: 0.03, reason: 'birth years one apart' };
   return { score: -0.2, reason: null };
 }
+
+/**
+ * Numbers a person keeps for life: two records with different numbers of one of these kinds are two people.
+ * (Passports and CMND are reissued under new numbers, so a difference there proves nothing.)
+ */
+const LIFELONG_ID_KINDS: ReadonlySet<string> = new Set(['cccd', 'bhxh']);
+
+/**
+ * The lowest trigram similarity of two different search names that can still reach DUPLICATE_THRESHOLD: the name
+ * scores 0.45 x similarity and everything else together at most 0.5 (same full date 0.25, sex 0.1, commune 0.15).
+ * Candidate queries may safely drop pairs below it.
+ */
+export const MIN_CANDIDATE_SIMILARITY = 0.55;
 
 export function scoreDuplicate(a: MatchablePerson, b: MatchablePerson): MatchScore {
   const reasons: string[] = [];
@@ -64,6 +82,11 @@ export function scoreDuplicate(a: MatchablePerson, b: MatchablePerson): MatchSco
     return { score: 1, reasons: ['same national ID'] };
   }
   let score = 0;
+  const kindsB = new Set((b.nationalIds ?? []).filter((id) => LIFELONG_ID_KINDS.has(id.kind)).map((id) => id.kind));
+  if ((a.nationalIds ?? []).some((id) => kindsB.has(id.kind))) {
+    score -= 0.6;
+    reasons.push('different national ID');
+  }
   const nameA = searchForm(a.fullName);
   const nameB = searchForm(b.fullName);
   if (nameA === nameB) {

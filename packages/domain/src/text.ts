@@ -39,7 +39,8 @@ export function cleanText(raw: string, maxLength: number): CleanTextResult {
   if (INVISIBLE.test(raw)) return { ok: false, reason: 'contains control or invisible characters' };
   const value = toNfc(raw);
   if (value.length === 0) return { ok: false, reason: 'is empty' };
-  if (value.length > maxLength) return { ok: false, reason: `is longer than ${maxLength} characters` };
+  // Code points, as PostgreSQL's length() counts them.
+  if ([...value].length > maxLength) return { ok: false, reason: `is longer than ${maxLength} characters` };
   return { ok: true, value };
 }
 

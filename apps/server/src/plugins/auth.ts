@@ -20,7 +20,10 @@ export function registerAuth(app: FastifyInstance, deps: Deps): void {
   });
 }
 
-/** Route guard: signed in, and holding the scope somewhere. Which records the scope reaches is checked in SQL. */
+/**
+ * Route guard: signed in, and holding the scope somewhere. Which records the scope reaches is checked in SQL.
+ * Use as `preValidation`, so a caller without a session learns 401 before anything about the body.
+ */
 export function requireScope(...scopes: Scope[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = request.ctx.actor;

@@ -20,7 +20,8 @@ const TITLES: Record<number, string> = {
 };
 
 export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `urn:sen:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+  // Details come first so a detail named like a standard member (status, code...) can never replace it.
+  return { ...extra, type: `urn:sen:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code };
 }
 
 function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem) {

@@ -36,11 +36,13 @@ export function assertAreaAccess(ctx: RequestContext, scope: Scope, areaPath: st
 
 /**
  * The same jurisdiction as a SQL condition on an ltree column, so lists and searches never fetch what the actor
- * may not see (the route check alone would leak counts and timing).
+ * may not see (the route check alone would leak counts and timing). Written as `path ? lquery[]`
+ * ('VN.01.00004.*' matches the area and everything below it) because the GiST index on an ltree column serves
+ * that operator, while `path <@ ltree[]` would scan the table.
  */
 export function jurisdictionSql(ctx: RequestContext, scope: Scope, column: RawBuilder<unknown> | string): RawBuilder<boolean> {
   const paths = scopePaths(ctx, scope);
   const col = typeof column === 'string' ? sql.ref(column) : column;
   if (paths.includes(COUNTRY_PATH)) return sql<boolean>`true`;
-  return sql<boolean>`${col} <@ ${sql.val(paths)}::ltree[]`;
+  return sql<boolean>`${col} ? ${sql.val(paths.map((p) => `${p}.*`))}::lquery[]`;
 }

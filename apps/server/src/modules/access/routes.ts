@@ -43,13 +43,13 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps) {
     return reply.status(204).send();
   });
 
-  r.get('/api/auth/me', { schema: { tags: ['access'], summary: 'The signed-in user', response: { 200: UserOut } }, preHandler: requireSignedIn() }, async (request) => {
+  r.get('/api/auth/me', { schema: { tags: ['access'], summary: 'The signed-in user', response: { 200: UserOut } }, preValidation: requireSignedIn() }, async (request) => {
     return userProfile(deps.db, request.ctx.actor!);
   });
 
   r.post('/api/auth/password', {
     schema: { tags: ['access'], summary: 'Change your password (ends your other sessions)', body: z.object({ currentPassword: Password, newPassword: Password }) },
-    preHandler: requireSignedIn(),
+    preValidation: requireSignedIn(),
   }, async (request, reply) => {
     await changePassword(deps, request.ctx, request.body);
     return reply.status(204).send();
@@ -57,7 +57,7 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps) {
 
   r.get('/api/users', {
     schema: { tags: ['access'], summary: 'Users with roles in your jurisdiction', querystring: z.object({ q: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-    preHandler: requireScope('users:manage'),
+    preValidation: requireScope('users:manage'),
   }, async (request) => ({ items: await listUsers(deps, request.ctx, request.query) }));
 
   r.post('/api/users', {
@@ -66,18 +66,18 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps) {
       body: z.object({ username: z.string().min(3).max(64), displayName: z.string().min(1).max(200), password: z.string().min(10).max(256), roles: z.array(RoleAssignmentIn).max(20), personId: z.uuid().nullable().optional() }),
       response: { 201: z.object({ id: z.string() }) },
     },
-    preHandler: requireScope('users:manage'),
+    preValidation: requireScope('users:manage'),
   }, async (request, reply) => reply.status(201).send(await createUser(deps, request.ctx, request.body)));
 
   r.put('/api/users/:id/roles', {
     schema: { tags: ['access'], summary: "Replace a user's roles (revokes their sessions)", params: z.object({ id: z.uuid() }), body: z.object({ roles: z.array(RoleAssignmentIn).max(20) }) },
-    preHandler: requireScope('users:manage'),
+    preValidation: requireScope('users:manage'),
   }, async (request, reply) => {
     await setUserRoles(deps, request.ctx, request.params.id, request.body.roles);
     return reply.status(204).send();
   });
 
-  r.get('/api/roles', { schema: { tags: ['access'], summary: 'The roles and their scopes' }, preHandler: requireSignedIn() }, async () => {
+  r.get('/api/roles', { schema: { tags: ['access'], summary: 'The roles and their scopes' }, preValidation: requireSignedIn() }, async () => {
     const rows = await deps.db.selectFrom('roles').selectAll().orderBy('code').execute();
     if (!rows.length) throw notFound('Roles');
     return { items: rows.map((x) => ({ code: x.code, nameVi: x.name_vi, nameEn: x.name_en, level: x.level, scopes: x.scopes })) };
@@ -91,7 +91,7 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps) {
         from: z.coerce.date().optional(), to: z.coerce.date().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
     },
-    preHandler: requireScope('audit:read'),
+    preValidation: requireScope('audit:read'),
   }, async (request) => {
     const rows = await queryAudit(deps, request.ctx, request.query);
     return {

@@ -32,7 +32,7 @@ export async function areasRoutes(app: FastifyInstance, deps: Deps) {
       }),
       response: { 200: z.object({ items: z.array(AreaOut) }) },
     },
-    preHandler: requireSignedIn(),
+    preValidation: requireSignedIn(),
   }, async (request) => ({ items: await searchAreas(deps, request.query) }));
 
   r.get('/api/areas/boundaries/provinces.geojson', {
@@ -50,7 +50,7 @@ export async function areasRoutes(app: FastifyInstance, deps: Deps) {
       params: z.object({ code: AreaCode }),
       response: { 200: z.object({ area: AreaOut, ancestors: z.array(AreaOut), children: z.array(AreaOut) }) },
     },
-    preHandler: requireSignedIn(),
+    preValidation: requireSignedIn(),
   }, async (request) => {
     const area = await findAreaByCode(deps.db, request.params.code);
     if (!area) throw notFound('Area', { code: request.params.code });
@@ -61,7 +61,7 @@ export async function areasRoutes(app: FastifyInstance, deps: Deps) {
 
   r.put('/api/areas/:code/population', {
     schema: { tags: ['areas'], summary: 'Set the population of an area', params: z.object({ code: AreaCode }), body: z.object({ population: z.number().int().min(0).max(200_000_000) }) },
-    preHandler: requireScope('areas:write'),
+    preValidation: requireScope('areas:write'),
   }, async (request, reply) => {
     await setPopulation(deps, request.ctx, request.params.code, request.body.population);
     return reply.status(204).send();
