@@ -48,7 +48,7 @@ describe('a commune officer in Chromium', () => {
 
       await page.goto(`${baseUrl}/people`);
       await page.fill('input[name="q"]', searchForm(target.fullName)); // typed without diacritics
-      await page.getByRole('search').getByRole('button', { name: 'Tìm kiếm' }).click();
+      await page.getByRole('search').getByRole('button', { name: 'Tìm kiếm', exact: true }).click();
       await page.waitForURL(/q=/);
       const row = page.getByText(target.fullName, { exact: true }).first();
       await row.waitFor();
@@ -88,7 +88,7 @@ describe('a commune officer in Chromium', () => {
       await page.getByText('EN', { exact: true }).first().click(); // the VI / EN segmented switch in the header
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       await page.goto(`${baseUrl}/people`);
-      await page.getByRole('search').getByRole('button', { name: 'Search' }).waitFor();
+      await page.getByRole('search').getByRole('button', { name: 'Search', exact: true }).waitFor();
     } finally {
       await page.close();
     }

@@ -100,4 +100,14 @@ describe('bulkInsert', () => {
     // the connection is still usable afterwards
     await expect(conn.pool.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
   });
+
+  it('loads nothing when the row source fails half-way', async () => {
+    function* failing() {
+      for (let i = 0; i < 30_000; i++) yield [300_000 + i, `row ${i}`, null, null, null, null, null, null, null, null];
+      yield [399_999, 'too few values'];
+    }
+    await expect(bulkInsert(conn, 'bulk_scratch', COLUMNS, failing())).rejects.toThrow(/2 values for 10 columns/);
+    const res = await conn.pool.query(`SELECT count(*)::int AS c FROM bulk_scratch WHERE id >= 300000 AND id < 400000`);
+    expect(res.rows[0].c).toBe(0);
+  });
 });

@@ -46,8 +46,19 @@ export async function bulkInsert(conn: Connection, table: string, columns: reado
   const target = `${quoteQualified(table)} (${columns.map(quoteIdent).join(', ')})`;
   if (conn.kind === 'pglite' && method === 'copy') return copyPglite(conn, target, columns.length, rows);
   const client = await conn.pool.connect();
+  if (method === 'copy') {
+    // COPY is one statement: it loads everything or nothing. After a failure the connection may be mid-protocol,
+    // so it is closed rather than handed back to the pool.
+    try {
+      const count = await copyServer(client, target, columns.length, rows);
+      client.release();
+      return count;
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+  }
   try {
-    if (method === 'copy') return await copyServer(client, target, columns.length, rows);
     await client.query('BEGIN');
     const count = method === 'insert' ? await insertChunks(client, target, columns.length, rows) : await insertJson(client, table, columns, rows);
     await client.query('COMMIT');

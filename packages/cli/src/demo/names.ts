@@ -53,7 +53,7 @@ export function isCleanName(name: string): boolean {
 export function cleanCounts(entries: readonly [string, number][]): Weighted[] {
   const byFold = new Map<string, { best: string; bestCount: number; total: number }>();
   for (const [raw, count] of entries) {
-    const name = raw.normalize('NFC').trim();
+    const name = fixEth(raw).normalize('NFC').trim();
     if (!isCleanName(name) || count <= 0) continue;
     const key = searchForm(name);
     const cur = byFold.get(key);
@@ -69,11 +69,16 @@ export function cleanCounts(entries: readonly [string, number][]): Weighted[] {
   return [...byFold.values()].map((v) => ({ name: v.best, weight: v.total })).sort((a, b) => b.weight - a.weight);
 }
 
+/** Some lists type Đ as the Icelandic Eth (Ð, U+00D0), which looks the same but folds differently. */
+function fixEth(text: string): string {
+  return text.replace(/\u00d0/g, 'Đ').replace(/\u00f0/g, 'đ');
+}
+
 function readList(file: string): string[] {
   return fs
     .readFileSync(path.join(NAMES_DIR, file), 'utf8')
     .split(/\r?\n/)
-    .map((l) => l.normalize('NFC').trim().replace(/\s+/g, ' '))
+    .map((l) => fixEth(l).normalize('NFC').trim().replace(/\s+/g, ' '))
     .filter((l) => l && isCleanName(l));
 }
 
