@@ -7,3 +7,7 @@ export { SYSTEM_CONTEXT, type Deps, type RequestContext, type Actor } from './co
 export { createUser } from './modules/access/create-user';
 export { seedRoles } from './modules/access/seed-roles';
 export { loadGazetteer } from './modules/areas/load-gazetteer';
+export { prepareDatabase } from './prepare-database';
+export { grantsOf } from './modules/access/sessions';
+export { searchPeople, type PeopleSearch } from './modules/people/search-people';
+export { scoreAndStore, type MatchRow } from './modules/people/find-duplicates';

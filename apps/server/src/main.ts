@@ -4,9 +4,7 @@ import { buildApp } from './app';
 import { loadConfig, type Config } from './config';
 import { registerJobs } from './job-definitions';
 import { JobQueue } from './jobs';
-import { seedRoles } from './modules/access/seed-roles';
-import { loadGazetteer } from './modules/areas/load-gazetteer';
-import { migrate } from '@sen/db';
+import { prepareDatabase } from './prepare-database';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -19,9 +17,7 @@ export interface RunningServer {
 export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<Connection> {
   const conn = await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SEN_DATA_DIR });
   try {
-    await migrate(conn.pool, { log });
-    await seedRoles(conn.db);
-    await loadGazetteer(conn.db, config.SEN_GAZETTEER);
+    await prepareDatabase(conn, config.SEN_GAZETTEER, log);
   } catch (err) {
     await conn.close();
     throw err;

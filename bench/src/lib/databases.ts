@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { connect, type Connection } from '@sen/db';
-import { prepareDatabase } from '../../../apps/server/src/testing/test-db';
+import { loadConfig, prepareDatabase } from '@sen/server';
 
 export type BenchDb = 'pglite' | 'postgres';
 export const ALL_DBS: readonly BenchDb[] = ['pglite', 'postgres'];
@@ -59,7 +59,7 @@ export async function openScratch(kind: BenchDb, serverUrl?: string): Promise<Sc
       fs.rmSync(dir, { recursive: true, force: true });
     };
     try {
-      await prepareDatabase(conn);
+      await prepareDatabase(conn, loadConfig().SEN_GAZETTEER);
     } catch (err) {
       await dispose();
       throw err;
@@ -89,7 +89,7 @@ export async function openScratch(kind: BenchDb, serverUrl?: string): Promise<Sc
     }
   };
   try {
-    await prepareDatabase(conn);
+    await prepareDatabase(conn, loadConfig().SEN_GAZETTEER);
   } catch (err) {
     await dispose();
     throw err;

@@ -72,6 +72,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       pool,
       async close() {
         await db.destroy();
+        // Kysely ends the pool only if it ever used it; queries may have gone to the pool directly.
+        if (!pool.ended) await pool.end();
       },
     };
   }
@@ -104,6 +106,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       closed = true;
       try {
         await db.destroy();
+        if (!pool.ended) await pool.end();
         await pglite.close();
       } finally {
         lock?.release();

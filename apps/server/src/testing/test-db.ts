@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { connect, migrate, migrationsFingerprint, type Connection } from '@sen/db';
+import { connect, migrationsFingerprint, type Connection } from '@sen/db';
 import { ROLES } from '@sen/domain';
-import { loadGazetteer, type GazetteerId } from '../modules/areas/load-gazetteer';
-import { seedRoles } from '../modules/access/seed-roles';
+import type { GazetteerId } from '../modules/areas/load-gazetteer';
+import { prepareDatabase } from '../prepare-database';
 
 /**
  * One fresh database per test file, never a mock: on a PostgreSQL server (TEST_DATABASE_URL or DATABASE_URL) a
@@ -23,12 +23,6 @@ function templateKey(): string {
   return crypto.createHash('sha256').update(migrationsFingerprint()).update(JSON.stringify(ROLES)).update(GAZETTEER).digest('hex').slice(0, 12);
 }
 
-/** Migrations plus the reference data every database has: roles and the gazetteer. */
-export async function prepareDatabase(conn: Connection): Promise<void> {
-  await migrate(conn.pool);
-  await seedRoles(conn.db);
-  await loadGazetteer(conn.db, GAZETTEER);
-}
 
 function pgliteTemplatePath(): string {
   return path.join(os.tmpdir(), `sen-test-template-${templateKey()}.tar.gz`);
@@ -48,7 +42,7 @@ export async function ensureTestTemplate(): Promise<void> {
     if (fs.existsSync(file)) return;
     const conn = await connect({ dataDir: 'memory://' });
     try {
-      await prepareDatabase(conn);
+      await prepareDatabase(conn, GAZETTEER);
       const dump = await conn.pglite!.dumpDataDir('gzip');
       const tmp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
@@ -70,7 +64,7 @@ export async function ensureTestTemplate(): Promise<void> {
     await admin.query(`CREATE DATABASE ${building}`);
     const conn = await connect({ databaseUrl: withDatabase(serverUrl, building), poolSize: 2 });
     try {
-      await prepareDatabase(conn);
+      await prepareDatabase(conn, GAZETTEER);
     } finally {
       await conn.close();
     }

@@ -1,6 +1,6 @@
 import { bulkInsert, sql, type Connection } from '@sen/db';
 import { CCCD_PROVINCE_CODES, cccdCenturyDigit, foldDiacritics, formatPartialDate, searchForm, toNfc } from '@sen/domain';
-import { scoreAndStore, type MatchRow } from '../../../../apps/server/src/modules/people/find-duplicates';
+import { scoreAndStore, type MatchRow } from '@sen/server';
 import { loadNameData, type NameData } from './names';
 import { createRng, seededUuidv7, WeightedPicker, type Rng } from './random';
 

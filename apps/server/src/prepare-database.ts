@@ -1,0 +1,10 @@
+import { migrate, type Connection } from '@sen/db';
+import { seedRoles } from './modules/access/seed-roles';
+import { loadGazetteer, type GazetteerId } from './modules/areas/load-gazetteer';
+
+/** Brings a database up to date: migrations, then the reference data every installation has (roles, areas). */
+export async function prepareDatabase(conn: Connection, gazetteer: GazetteerId, log?: (line: string) => void): Promise<void> {
+  await migrate(conn.pool, log ? { log } : {});
+  await seedRoles(conn.db);
+  await loadGazetteer(conn.db, gazetteer);
+}
