@@ -3,7 +3,8 @@
  * failures arrive as RFC 9457 problem+json and are turned into an ApiError carrying status, code and field errors.
  */
 
-export type Sex = 'male' | 'female' | 'other' | 'unknown';
+export type { Sex } from '@sen/domain';
+import type { Identifier, Person, PersonSummary, Sex } from '@sen/domain';
 export type AreaKind = 'country' | 'province' | 'district' | 'commune';
 
 export interface UserRole {
@@ -45,31 +46,7 @@ export interface AreaDetail {
   children: Area[];
 }
 
-export interface Identifier {
-  kind: string;
-  value: string;
-}
-
-export interface PersonSummary {
-  id: string;
-  fullName: string;
-  birthDate: string | null;
-  sex: Sex;
-  phone: string | null;
-  communeCode: string | null;
-  areaLabel: string | null;
-  identifiers: Identifier[];
-}
-
-export interface Person extends PersonSummary {
-  address: string | null;
-  householdId: string | null;
-  household: { id: string; members: PersonSummary[] } | null;
-  mergedInto: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+export type { Identifier, Person, PersonSummary } from '@sen/domain';
 
 export interface PersonInput {
   fullName: string;

@@ -4,3 +4,4 @@ export * from './national-id';
 export * from './access';
 export * from './person-match';
 export * from './app-error';
+export * from './people-contract';

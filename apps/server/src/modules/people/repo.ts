@@ -1,35 +1,10 @@
 import { sql, type Database, type Selectable, type schema } from '@sen/db';
-import type { Sex } from '@sen/domain';
 import { selectAreas } from '../areas/repo';
 
 export type PersonRow = Selectable<schema.People>;
 
-export interface Identifier {
-  kind: string;
-  value: string;
-}
-
-export interface PersonSummary {
-  id: string;
-  fullName: string;
-  birthDate: string | null;
-  sex: Sex;
-  phone: string | null;
-  communeCode: string | null;
-  areaLabel: string | null;
-  identifiers: Identifier[];
-}
-
-export interface Person extends PersonSummary {
-  address: string | null;
-  householdId: string | null;
-  householdRole: string | null;
-  household: { id: string; members: PersonSummary[] } | null;
-  mergedInto: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+import type { Identifier, PersonSummary, Sex } from '@sen/domain';
+export type { Identifier, Person, PersonSummary } from '@sen/domain';
 
 /** The columns of a person, with the ltree path as text. */
 export function selectPeople(db: Database) {
