@@ -18,5 +18,5 @@ export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
     cron: '23 2 * * *',
     handler: async () => deps.db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '30 days'`).execute(),
   });
-  queue.define(scanDuplicatesJob({ ...deps, jobs: queue }));
+  queue.define({ ...scanDuplicatesJob({ ...deps, jobs: queue }), policy: 'stately' });
 }

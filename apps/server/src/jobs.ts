@@ -14,6 +14,11 @@ export interface JobDefinition<S extends z.ZodType> {
   handler: (payload: z.output<S>) => Promise<unknown>;
   /** A cron expression to run it on a schedule, in UTC. */
   cron?: string;
+  /**
+   * pg-boss queue policy. 'stately' keeps at most one waiting and one running job per singleton key (a second
+   * request for the same work while one waits is dropped); 'standard' queues everything.
+   */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
 }
 
 export interface Jobs {
@@ -61,7 +66,7 @@ export class JobQueue implements Jobs {
     await this.boss.start();
     this.started = true;
     for (const def of this.definitions.values()) {
-      await this.boss.createQueue(def.name);
+      await this.boss.createQueue(def.name, { policy: def.policy ?? 'standard' });
       if (def.cron) await this.boss.schedule(def.name, def.cron, {});
       if (options.work) {
         await this.boss.work(def.name, { pollingIntervalSeconds: 2 }, async (jobs: Job<object>[]) => {

@@ -100,21 +100,3 @@ describe('area search', () => {
     expect(geo.features.map((f: { id: string }) => f.id).sort()).toEqual(codes);
   });
 });
-
-describe('area population (areas:write in jurisdiction)', () => {
-  it('a province officer sets a population inside the province, not outside; a commune officer may not', async () => {
-    const hanoi = (await signInAs(t, [{ role: 'province_officer', areaCode: '01' }])).cookie;
-    const put = (code: string, c: string, population: unknown) => t.app.inject({ method: 'PUT', url: `/api/areas/${code}/population`, headers: { cookie: c }, payload: { population } });
-    expect((await put('00004', hanoi, 12345)).statusCode).toBe(204);
-    expect((await get('/api/areas/00004')).json().area.population).toBe(12345);
-    expect((await put('79', hanoi, 1)).statusCode).toBe(403);
-    expect((await put('00004', cookie, 1)).statusCode).toBe(403);
-    expect((await put('00004', hanoi, -5)).statusCode).toBe(400);
-    expect((await put('00004', hanoi, 'many')).statusCode).toBe(400);
-    expect((await get('/api/areas/00004')).json().area.population).toBe(12345);
-    const audit = await t.conn.db.selectFrom('audit_log').selectAll().where('action', '=', 'area.population_set').execute();
-    expect(audit).toHaveLength(1);
-    expect((await t.app.inject({ method: 'PUT', url: '/api/areas/00004/population', payload: { population: 1 } })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/api/areas' })).statusCode).toBe(401);
-  });
-});
