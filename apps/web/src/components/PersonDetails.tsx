@@ -21,8 +21,11 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** A person's record, read-only: the same view for officers and for a citizen looking at their own record. */
-export function PersonDetails({ person, actions, linkMembers = true }: { person: Person; actions?: ReactNode; linkMembers?: boolean }) {
+/**
+ * A person's record, read-only: the same view for officers and for a citizen looking at their own record. A citizen
+ * is not shown the household: its members are other people's records, which a citizen account may not read.
+ */
+export function PersonDetails({ person, actions, ownRecord = false }: { person: Person; actions?: ReactNode; ownRecord?: boolean }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const members = person.household?.members.filter((m) => m.id !== person.id) ?? [];
@@ -56,60 +59,58 @@ export function PersonDetails({ person, actions, linkMembers = true }: { person:
         </Text>
       </Card>
 
-      <Card withBorder padding="lg">
-        <Group justify="space-between" mb="xs">
-          <Title order={3} size="h5">
-            {t('household.title')}
-          </Title>
-          {person.household && (
-            <Badge variant="light" color="gray">
-              {t('household.memberCount', { count: person.household.members.length })}
-            </Badge>
-          )}
-        </Group>
-        {!person.household ? (
-          <Text size="sm" c="dimmed">
-            {t('household.none')}
-          </Text>
-        ) : members.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('household.alone')}
-          </Text>
-        ) : (
-          <Table.ScrollContainer minWidth={480}>
-            <Table fz="sm" verticalSpacing={4} striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('person.fullName')}</Table.Th>
-                  <Table.Th>{t('person.birthDate')}</Table.Th>
-                  <Table.Th>{t('person.sex')}</Table.Th>
-                  <Table.Th>{t('person.identifiers')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {members.map((m) => (
-                  <Table.Tr key={m.id}>
-                    <Table.Td>
-                      {linkMembers ? (
+      {!ownRecord && (
+        <Card withBorder padding="lg">
+          <Group justify="space-between" mb="xs">
+            <Title order={3} size="h5">
+              {t('household.title')}
+            </Title>
+            {person.household && (
+              <Badge variant="light" color="gray">
+                {t('household.memberCount', { count: person.household.members.length })}
+              </Badge>
+            )}
+          </Group>
+          {!person.household ? (
+            <Text size="sm" c="dimmed">
+              {t('household.none')}
+            </Text>
+          ) : members.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('household.alone')}
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={480}>
+              <Table fz="sm" verticalSpacing={4} striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('person.fullName')}</Table.Th>
+                    <Table.Th>{t('person.birthDate')}</Table.Th>
+                    <Table.Th>{t('person.sex')}</Table.Th>
+                    <Table.Th>{t('person.identifiers')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {members.map((m) => (
+                    <Table.Tr key={m.id}>
+                      <Table.Td>
                         <AnchorLink to="/people/$id" params={{ id: m.id }} size="sm" fw={600}>
                           {m.fullName}
                         </AnchorLink>
-                      ) : (
-                        m.fullName
-                      )}
-                    </Table.Td>
-                    <Table.Td>{formatBirthDate(m.birthDate)}</Table.Td>
-                    <Table.Td>{labels.sex(m.sex)}</Table.Td>
-                    <Table.Td>
-                      <Identifiers items={m.identifiers} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Card>
+                      </Table.Td>
+                      <Table.Td>{formatBirthDate(m.birthDate)}</Table.Td>
+                      <Table.Td>{labels.sex(m.sex)}</Table.Td>
+                      <Table.Td>
+                        <Identifiers items={m.identifiers} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Card>
+      )}
     </Stack>
   );
 }

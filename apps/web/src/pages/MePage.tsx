@@ -33,7 +33,7 @@ function MyRecord() {
           {t('me.notLinked')}
         </Alert>
       ) : (
-        <PersonDetails person={me.data} linkMembers={false} />
+        <PersonDetails person={me.data} ownRecord />
       )}
     </Stack>
   );
