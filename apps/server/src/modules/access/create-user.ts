@@ -52,8 +52,8 @@ export async function createUser(deps: Deps, ctx: RequestContext, input: CreateU
     throw badRequest('invalid_username', 'A username has 3 to 64 letters, digits, dots, dashes or underscores', { field: 'username' });
   }
   checkPasswordStrength(input.password);
-  const assignments = await resolveAssignments(deps, ctx, input.roles);
   if (ctx.actor && !ctx.actor.grants.get('users:manage')) throw forbidden('This needs the permission users:manage');
+  const assignments = await resolveAssignments(deps, ctx, input.roles);
   const passwordHash = await hashPassword(input.password);
   const id = uuidv7();
   await deps.db.transaction().execute(async (trx) => {

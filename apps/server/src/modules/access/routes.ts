@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { notFound, ROLE_BY_CODE } from '@sen/domain';
+import { ROLE_BY_CODE } from '@sen/domain';
 import type { Deps } from '../../context';
 import { requireScope, requireSignedIn } from '../../plugins/auth';
 import { changePassword } from './change-password';
@@ -79,7 +79,6 @@ export async function accessRoutes(app: FastifyInstance, deps: Deps) {
 
   r.get('/api/roles', { schema: { tags: ['access'], summary: 'The roles and their scopes' }, preValidation: requireSignedIn() }, async () => {
     const rows = await deps.db.selectFrom('roles').selectAll().orderBy('code').execute();
-    if (!rows.length) throw notFound('Roles');
     return { items: rows.map((x) => ({ code: x.code, nameVi: x.name_vi, nameEn: x.name_en, level: x.level, scopes: x.scopes })) };
   });
 
