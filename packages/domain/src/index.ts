@@ -5,3 +5,4 @@ export * from './access';
 export * from './person-match';
 export * from './app-error';
 export * from './people-contract';
+export * from './vaccination/index';

@@ -1,0 +1,4 @@
+export * from './catalog';
+export * from './dose-rules';
+export * from './screening';
+export * from './qr-colour';
