@@ -1,4 +1,5 @@
 import { bulkBenchmark } from './bulk';
+import { certsBenchmark } from './certs';
 import type { BenchContext, Benchmark } from './lib/bench';
 import { ALL_DBS, findServer, type BenchDb } from './lib/databases';
 import { jsonLine, printTable, progress, writeResults, type Metric } from './lib/report';
@@ -9,7 +10,7 @@ import { peopleBenchmark } from './people';
  * [--size N]` runs some. Each prints a table and one JSON line per figure on stdout (progress goes to stderr),
  * and writes bench/results/<name>-<db>-<timestamp>.json.
  */
-const BENCHMARKS: readonly Benchmark[] = [peopleBenchmark, bulkBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [peopleBenchmark, bulkBenchmark, certsBenchmark];
 
 function usage(): string {
   return [

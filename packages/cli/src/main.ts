@@ -3,6 +3,7 @@ import { migrate, connect } from '@sen/db';
 import { loadConfig, openDatabase, startServer, JobQueue, registerJobs, NO_JOBS, SYSTEM_CONTEXT, createUser } from '@sen/server';
 import { ensureWebBuild } from './ensure-web-build';
 import { runDemo } from './demo/index';
+import { registerCertCommands } from './commands/cert';
 
 const program = new Command('sen').description('Sen: an open-source epidemic response platform').showHelpAfterError();
 
@@ -103,6 +104,8 @@ program
       process.once(signal, () => void queue.stop().then(() => conn.close()).then(() => process.exit(0)));
     }
   });
+
+registerCertCommands(program);
 
 type DemoUser = { username: string; role: string; areaName: string; password: string };
 

@@ -1,0 +1,329 @@
+import { inflateSync, zlibSync } from 'fflate';
+import { AppError } from '@sen/domain';
+import { base45Decode, base45Encode } from './base45';
+import { cborDecode, cborEncode, defaultCborLimits, isCborMap, mapGet, Tag, toPlain, type CborLimits } from './cbor';
+import { COSE_ALG, buf, prepareTrust, toHex, type Alg, type TrustEntry, type TrustStore, type TrustedKey } from './keys';
+import { dccType, validateDcc, type Dcc } from './schema';
+import type { CryptoKey } from './webcrypto';
+
+export const PREFIX = 'HC1:';
+
+export interface DecodeLimits extends CborLimits {
+  /** Characters of the QR text; the largest QR code holds 4,296 alphanumerics. */
+  maxTextLength: number;
+  /** Bytes after inflate: the zip-bomb cap. */
+  maxInflated: number;
+}
+export const defaultLimits: DecodeLimits = { ...defaultCborLimits, maxTextLength: 8192, maxInflated: 64 * 1024 };
+
+export const STAGES = ['prefix', 'base45', 'inflate', 'cbor', 'cose', 'signature', 'keyUsage', 'expiry', 'schema', 'rules'] as const;
+export type Stage = (typeof STAGES)[number];
+export type StageStatus = 'ok' | 'fail' | 'skipped';
+
+const fail = (code: string, message: string, details: Record<string, unknown> = {}) => new AppError(code, message, details);
+
+// ---------------- single steps (exported for the conformance runner and the bench) ----------------
+
+export function unprefix(text: string): string {
+  if (!text.startsWith(PREFIX)) throw fail('prefix_invalid', `Text does not start with ${PREFIX}`);
+  return text.slice(PREFIX.length);
+}
+
+/**
+ * zlib inflate capped at `max` output bytes (zip bombs). fflate writes into a fixed buffer of max+1 bytes
+ * and never grows it, so filling it means the data is too large; the work stays bounded by the input size.
+ */
+export function inflateCapped(data: Uint8Array, max: number): Uint8Array {
+  if (data.length < 6 || (data[0]! & 0x0f) !== 8 || data[0]! >> 4 > 7 || ((data[0]! << 8) | data[1]!) % 31 !== 0 || (data[1]! & 0x20) !== 0) {
+    throw fail('inflate_invalid', 'Not zlib data (bad header)');
+  }
+  if (scratch.length !== max + 1) scratch = new Uint8Array(max + 1);
+  let out: Uint8Array;
+  try {
+    out = inflateSync(data.subarray(2, -4), { out: scratch });
+  } catch (e) {
+    throw fail('inflate_invalid', `zlib data is invalid: ${(e as Error).message}`);
+  }
+  if (out.length > max) throw fail('inflate_too_large', `Inflated data exceeds ${max} bytes`, { max });
+  const a = adler32(out);
+  const b = ((data[data.length - 4]! << 24) | (data[data.length - 3]! << 16) | (data[data.length - 2]! << 8) | data[data.length - 1]!) >>> 0;
+  if (a !== b) throw fail('inflate_invalid', 'zlib checksum (Adler-32) does not match');
+  return out.slice();
+}
+let scratch = new Uint8Array(0);
+
+function adler32(d: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < d.length; ) {
+    const end = Math.min(i + 3800, d.length);
+    for (; i < end; i++) {
+      a += d[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+export interface CoseSign1 {
+  protectedBytes: Uint8Array;
+  protectedHeader: unknown;
+  unprotectedHeader: unknown;
+  payload: Uint8Array;
+  signature: Uint8Array;
+  alg: number | undefined;
+  kid: Uint8Array | undefined;
+}
+
+/** COSE_Sign1, tag 18; tolerated wrappers: none (untagged) and CWT tag 61. */
+export function parseCoseSign1(decoded: unknown, limits: CborLimits = defaultLimits): CoseSign1 {
+  let v = decoded;
+  if (v instanceof Tag && Number(v.tag) === 61) v = v.contents;
+  if (v instanceof Tag) {
+    if (Number(v.tag) !== 18) throw fail('cose_invalid', `Unexpected CBOR tag ${v.tag}, COSE_Sign1 is 18`);
+    v = v.contents;
+  }
+  if (!Array.isArray(v) || v.length !== 4) throw fail('cose_invalid', 'COSE_Sign1 must be an array of 4');
+  const [p, u, payload, signature] = v as unknown[];
+  if (!(p instanceof Uint8Array)) throw fail('cose_invalid', 'Protected header must be a byte string');
+  if (!isCborMap(u)) throw fail('cose_invalid', 'Unprotected header must be a map');
+  if (!(payload instanceof Uint8Array)) throw fail('cose_invalid', 'Payload must be a byte string');
+  if (!(signature instanceof Uint8Array)) throw fail('cose_invalid', 'Signature must be a byte string');
+  const protectedHeader = p.length === 0 ? new Map() : cborDecode(p, limits);
+  if (!isCborMap(protectedHeader)) throw fail('cose_invalid', 'Protected header must encode a map');
+  // kid from the protected header; the unprotected one only when the protected has none.
+  const kidP = mapGet(protectedHeader, 4);
+  const kid = kidP !== undefined ? kidP : mapGet(u, 4);
+  if (kid !== undefined && !(kid instanceof Uint8Array)) throw fail('cose_invalid', 'kid must be a byte string');
+  // Same fallback for alg: the key type check below keeps an unprotected alg from doing harm.
+  const algP = mapGet(protectedHeader, 1);
+  const alg = algP !== undefined ? algP : mapGet(u, 1);
+  if (alg !== undefined && typeof alg !== 'number') throw fail('cose_invalid', 'alg must be an integer');
+  return { protectedBytes: p, protectedHeader, unprotectedHeader: u, payload, signature, alg, kid };
+}
+
+export interface HcertClaims {
+  issuer: string | undefined;
+  issuedAt: number | undefined;
+  expiresAt: number | undefined;
+  /** The DCC as decoded, before schema validation. */
+  dcc: unknown;
+}
+
+export function parseCwt(payload: Uint8Array, limits: CborLimits = defaultLimits): HcertClaims {
+  const cwt = cborDecode(payload, limits);
+  if (!isCborMap(cwt)) throw fail('cwt_invalid', 'CWT payload must be a map');
+  const num = (k: number) => {
+    const v = mapGet(cwt, k);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail('cwt_invalid', `CWT claim ${k} must be a number`);
+    return v;
+  };
+  const issuer = mapGet(cwt, 1);
+  if (issuer !== undefined && typeof issuer !== 'string') throw fail('cwt_invalid', 'CWT issuer must be text');
+  const hcert = mapGet(cwt, -260);
+  if (!isCborMap(hcert)) throw fail('cwt_invalid', 'CWT claim -260 (hcert) is missing');
+  const dcc = mapGet(hcert, 1);
+  if (!isCborMap(dcc)) throw fail('cwt_invalid', 'hcert claim 1 (DCC) is missing');
+  return { issuer, issuedAt: num(6), expiresAt: num(4), dcc: toPlain(dcc) };
+}
+
+export function sigStructure(cose: Pick<CoseSign1, 'protectedBytes' | 'payload'>): Uint8Array {
+  return cborEncode(['Signature1', cose.protectedBytes, new Uint8Array(0), cose.payload]);
+}
+
+/** Tries every trusted key with the COSE kid; the algorithm must fit the key type. Returns the key that verified. */
+export async function verifyCoseSignature(cose: CoseSign1, trust: TrustStore): Promise<TrustedKey> {
+  if (!cose.kid) throw fail('kid_missing', 'No kid in the COSE headers');
+  const candidates = trust.get(toHex(cose.kid)) ?? [];
+  if (candidates.length === 0) throw fail('kid_unknown', `No trusted key with kid ${toHex(cose.kid)}`);
+  let mismatch = 0;
+  const data = sigStructure(cose);
+  for (const k of candidates) {
+    if (cose.alg === COSE_ALG.ES256 && k.kty === 'EC') {
+      if (cose.signature.length !== 64) continue;
+      if (await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.key, buf(cose.signature), buf(data))) return k;
+    } else if (cose.alg === COSE_ALG.PS256 && k.kty === 'RSA') {
+      if (await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, k.key, buf(cose.signature), buf(data))) return k;
+    } else {
+      mismatch++;
+    }
+  }
+  if (cose.alg !== COSE_ALG.ES256 && cose.alg !== COSE_ALG.PS256) throw fail('alg_unsupported', `COSE algorithm ${cose.alg} is not supported`);
+  if (mismatch === candidates.length) throw fail('alg_key_mismatch', 'The COSE algorithm does not match the type of any key with this kid');
+  throw fail('signature_invalid', 'Signature does not verify');
+}
+
+export function checkKeyUsage(key: Pick<TrustedKey, 'types'>, dcc: unknown): void {
+  const type = dccType(dcc);
+  if (!type) throw fail('key_usage', 'Certificate type (v, t or r) cannot be determined');
+  if (key.types && !key.types.has(type)) throw fail('key_usage', `The signing certificate may not sign type ${type}`, { allowed: [...key.types] });
+}
+
+export function checkExpiry(claims: Pick<HcertClaims, 'issuedAt' | 'expiresAt'>, clock: Date, skewSeconds = 300): void {
+  const now = clock.getTime() / 1000;
+  if (claims.expiresAt === undefined) throw fail('expiry_missing', 'No expiry (exp) claim');
+  if (claims.expiresAt < now) throw fail('expired', `Expired at ${new Date(claims.expiresAt * 1000).toISOString()}`);
+  if (claims.issuedAt !== undefined && claims.issuedAt > now + skewSeconds) {
+    throw fail('not_yet_valid', `Issued in the future (${new Date(claims.issuedAt * 1000).toISOString()})`);
+  }
+}
+
+// ---------------- pipeline ----------------
+
+export interface Decoded {
+  stages: Pick<Record<Stage, StageStatus>, 'prefix' | 'base45' | 'inflate' | 'cbor' | 'cose'>;
+  reason?: string;
+  code?: string;
+  cose?: CoseSign1;
+  claims?: HcertClaims;
+}
+
+export function decodeHcert(text: string, limits: Partial<DecodeLimits> = {}): Decoded {
+  const l = { ...defaultLimits, ...limits };
+  const stages: Decoded['stages'] = { prefix: 'skipped', base45: 'skipped', inflate: 'skipped', cbor: 'skipped', cose: 'skipped' };
+  let stage: keyof Decoded['stages'] = 'prefix';
+  try {
+    if (text.length > l.maxTextLength) throw fail('text_too_long', `Text longer than ${l.maxTextLength} characters`);
+    const b45 = unprefix(text);
+    stages.prefix = 'ok';
+    stage = 'base45';
+    const compressed = base45Decode(b45);
+    stages.base45 = 'ok';
+    stage = 'inflate';
+    const raw = inflateCapped(compressed, l.maxInflated);
+    stages.inflate = 'ok';
+    stage = 'cbor';
+    const outer = cborDecode(raw, l);
+    stages.cbor = 'ok';
+    stage = 'cose';
+    const cose = parseCoseSign1(outer, l);
+    const claims = parseCwt(cose.payload, l);
+    stages.cose = 'ok';
+    return { stages, cose, claims };
+  } catch (e) {
+    stages[stage] = 'fail';
+    const err = e instanceof AppError ? e : fail('decode_failed', (e as Error).message);
+    return { stages, reason: err.message, code: err.code };
+  }
+}
+
+export interface RuleOutcome {
+  ok: boolean;
+  reason?: string;
+}
+
+export interface VerifyOptions {
+  trust: TrustStore | readonly TrustEntry[];
+  clock?: Date;
+  /** Business rules (CertLogic later); skipped when absent. */
+  rules?: (dcc: Dcc, claims: HcertClaims) => RuleOutcome | Promise<RuleOutcome>;
+  limits?: Partial<DecodeLimits>;
+  skewSeconds?: number;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  stages: Record<Stage, StageStatus>;
+  reason?: string;
+  code?: string;
+  kid?: string;
+  issuer?: string;
+  issuedAt?: string;
+  expiresAt?: string;
+  /** Only when the signature verified. */
+  payload?: Dcc;
+}
+
+export async function verifyHcert(text: string, opts: VerifyOptions): Promise<VerifyResult> {
+  const decoded = decodeHcert(text, opts.limits);
+  const stages: Record<Stage, StageStatus> = { ...decoded.stages, signature: 'skipped', keyUsage: 'skipped', expiry: 'skipped', schema: 'skipped', rules: 'skipped' };
+  if (!decoded.cose || !decoded.claims) return { valid: false, stages, reason: decoded.reason, code: decoded.code };
+  const { cose, claims } = decoded;
+  const trust = isTrustStore(opts.trust) ? opts.trust : await prepareTrust(opts.trust);
+  let first: AppError | undefined;
+  const run = async (stage: Stage, f: () => void | Promise<void>) => {
+    try {
+      await f();
+      stages[stage] = 'ok';
+      return true;
+    } catch (e) {
+      stages[stage] = 'fail';
+      first ??= e instanceof AppError ? e : fail(`${stage}_failed`, (e as Error).message);
+      return false;
+    }
+  };
+  let key: TrustedKey | undefined;
+  await run('signature', async () => {
+    key = await verifyCoseSignature(cose, trust);
+  });
+  if (key) {
+    const k = key;
+    await run('keyUsage', () => checkKeyUsage(k, claims.dcc));
+  }
+  await run('expiry', () => checkExpiry(claims, opts.clock ?? new Date(), opts.skewSeconds));
+  let dcc: Dcc | undefined;
+  await run('schema', () => {
+    const r = validateDcc(claims.dcc);
+    if (!r.ok) throw fail('schema_invalid', `DCC does not match schema 1.3: ${r.reason}`);
+    dcc = r.dcc;
+  });
+  const rules = opts.rules;
+  if (rules && dcc && key) {
+    const d = dcc;
+    await run('rules', async () => {
+      const r = await rules(d, claims);
+      if (!r.ok) throw fail('rules_failed', r.reason ?? 'Business rules not met');
+    });
+  }
+  const valid = first === undefined && stages.signature === 'ok' && stages.keyUsage === 'ok' && stages.expiry === 'ok' && stages.schema === 'ok';
+  const iso = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
+  return {
+    valid, stages, reason: first?.message, code: first?.code,
+    kid: cose.kid ? toHex(cose.kid) : undefined, issuer: claims.issuer, issuedAt: iso(claims.issuedAt), expiresAt: iso(claims.expiresAt),
+    payload: key ? dcc : undefined,
+  };
+}
+
+const isTrustStore = (t: TrustStore | readonly TrustEntry[]): t is TrustStore => t instanceof Map;
+
+// ---------------- issuance ----------------
+
+export interface Signer {
+  privateKey: CryptoKey;
+  kid: Uint8Array;
+  alg: Alg;
+}
+
+export interface EncodeOptions {
+  signer: Signer;
+  issuer: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** Builds the signed COSE_Sign1 bytes (tag 18) for a DCC. */
+export async function signHcert(payload: Dcc | Record<string, unknown>, opts: EncodeOptions): Promise<Uint8Array> {
+  const { signer } = opts;
+  const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+  const cwt = new Map<number, unknown>([
+    [1, opts.issuer],
+    [6, secs(opts.issuedAt)],
+    [4, secs(opts.expiresAt)],
+    [-260, new Map([[1, payload]])],
+  ]);
+  const protectedBytes = cborEncode(new Map<number, unknown>([[1, COSE_ALG[signer.alg]], [4, signer.kid]]));
+  const body = cborEncode(cwt);
+  const toSign = buf(sigStructure({ protectedBytes, payload: body }));
+  const params = signer.alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSA-PSS', saltLength: 32 };
+  const signature = new Uint8Array(await crypto.subtle.sign(params, signer.privateKey, toSign));
+  return cborEncode(new Tag(18, [protectedBytes, new Map(), body, signature]));
+}
+
+export const wrapCose = (cose: Uint8Array): string => PREFIX + base45Encode(zlibSync(cose, { level: 9 }));
+
+export async function encodeHcert(payload: Dcc | Record<string, unknown>, opts: EncodeOptions): Promise<string> {
+  return wrapCose(await signHcert(payload, opts));
+}

@@ -1,0 +1,5 @@
+export * from './base45';
+export * from './cbor';
+export * from './schema';
+export * from './keys';
+export * from './hcert';
