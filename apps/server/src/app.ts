@@ -19,6 +19,7 @@ import { problem, registerErrorHandling, sendProblem } from './plugins/errors';
 import { accessRoutes } from './modules/access/routes';
 import { areasRoutes } from './modules/areas/routes';
 import { peopleRoutes } from './modules/people/routes';
+import { vaccinationRoutes } from './modules/vaccination/routes';
 
 export interface AppOptions {
   conn: Connection;
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => accessRoutes(scope, deps));
   await app.register(async (scope) => areasRoutes(scope, deps));
   await app.register(async (scope) => peopleRoutes(scope, deps));
+  await app.register(async (scope) => vaccinationRoutes(scope, deps));
 
   const webIndex = path.join(config.SEN_WEB_DIST, 'index.html');
   const hasWeb = fs.existsSync(webIndex);

@@ -3,6 +3,7 @@ import { sql } from '@sen/db';
 import type { Deps } from './context';
 import type { JobQueue } from './jobs';
 import { scanDuplicatesJob } from './modules/people/scan-duplicates';
+import { checkinsPartitionsJob } from './modules/checkins/maintain-partitions';
 
 /** The jobs of every module, registered on the queue in the server (embedded) or in `npm run worker`. */
 export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
@@ -19,4 +20,5 @@ export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
     handler: async () => deps.db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '30 days'`).execute(),
   });
   queue.define({ ...scanDuplicatesJob({ ...deps, jobs: queue }), policy: 'stately' });
+  queue.define(checkinsPartitionsJob(deps));
 }

@@ -6,3 +6,4 @@ export * from './person-match';
 export * from './app-error';
 export * from './people-contract';
 export * from './vaccination/index';
+export * from './tracing/index';

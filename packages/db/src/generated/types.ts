@@ -53,6 +53,17 @@ export interface AuditLog {
   request_id: string | null;
 }
 
+export interface Checkins {
+  checked_in_at: Timestamp;
+  checked_out_at: Timestamp | null;
+  client_id: string;
+  id: string;
+  person_id: string;
+  recorded_at: Generated<Timestamp>;
+  source: string;
+  venue_id: string;
+}
+
 export interface DuplicateCandidates {
   area_path: string | null;
   decided_at: Timestamp | null;
@@ -147,6 +158,43 @@ export interface Settings {
   value: Json;
 }
 
+export interface Shipments {
+  doses: number;
+  from_store_id: string;
+  id: string;
+  lot_id: string;
+  received_at: Timestamp | null;
+  received_by: string | null;
+  shipped_at: Timestamp;
+  shipped_by: string | null;
+  status: Generated<string>;
+  to_store_id: string;
+}
+
+export interface StockBalances {
+  doses_on_hand: Generated<number>;
+  lot_id: string;
+  store_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface StockEvents {
+  balance_after: number;
+  client_id: string | null;
+  discard_reason: string | null;
+  doses: number;
+  id: string;
+  kind: string;
+  lot_id: string;
+  note: string | null;
+  occurred_at: Timestamp;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  session_ref: string | null;
+  shipment_id: string | null;
+  store_id: string;
+}
+
 export interface UserRoles {
   area_code: string;
   area_path: string;
@@ -168,9 +216,34 @@ export interface Users {
   username: string;
 }
 
+export interface VaccineLots {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  doses_per_vial: number;
+  expiry_date: Timestamp;
+  id: string;
+  lot_number: string;
+  recall_reason: string | null;
+  recalled_at: Timestamp | null;
+  recalled_by: string | null;
+  vaccine_code: string;
+}
+
+export interface VaccineStores {
+  area_code: string;
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  level: string;
+  name: string;
+  parent_store_id: string | null;
+}
+
 export interface DB {
   areas: Areas;
   audit_log: AuditLog;
+  checkins: Checkins;
   duplicate_candidates: DuplicateCandidates;
   households: Households;
   people: People;
@@ -180,6 +253,11 @@ export interface DB {
   schema_migrations: SchemaMigrations;
   sessions: Sessions;
   settings: Settings;
+  shipments: Shipments;
+  stock_balances: StockBalances;
+  stock_events: StockEvents;
   user_roles: UserRoles;
   users: Users;
+  vaccine_lots: VaccineLots;
+  vaccine_stores: VaccineStores;
 }

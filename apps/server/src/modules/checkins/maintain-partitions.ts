@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { sql, type Database } from '@sen/db';
+import type { Deps } from '../../context';
+import type { JobDefinition } from '../../jobs';
+
+/** Check-ins are kept this many days (issue 5: 28 by default; a job payload can change it). */
+export const DEFAULT_RETENTION_DAYS = 28;
+/** Daily partitions made ahead of today, so a missed run or two never sends a day's check-ins to the default. */
+export const DEFAULT_DAYS_AHEAD = 3;
+
+export interface MaintainResult {
+  created: number;
+  dropped: number;
+  /** Rows deleted from the default partition because they were past retention. */
+  purged: number;
+}
+
+/**
+ * Runs sen_checkins_maintain (migration 0008): creates the daily partitions (Viet Nam days) from the retention
+ * cut-off to `daysAhead` days after today, detaches and drops those entirely older than the cut-off. Idempotent.
+ */
+export async function maintainCheckinPartitions(db: Database, options: { daysAhead?: number; retentionDays?: number } = {}): Promise<MaintainResult> {
+  const daysAhead = options.daysAhead ?? DEFAULT_DAYS_AHEAD;
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const res = await sql<MaintainResult>`SELECT created, dropped, purged FROM sen_checkins_maintain(${daysAhead}::int, ${retentionDays}::int)`.execute(db);
+  const row = res.rows[0];
+  return { created: Number(row?.created ?? 0), dropped: Number(row?.dropped ?? 0), purged: Number(row?.purged ?? 0) };
+}
+
+export const MaintainPayload = z.strictObject({
+  daysAhead: z.number().int().min(0).max(366).default(DEFAULT_DAYS_AHEAD),
+  retentionDays: z.number().int().min(1).max(3660).default(DEFAULT_RETENTION_DAYS),
+});
+
+/** Daily at 00:05 in Viet Nam (17:05 UTC), just after the day's partition starts being written. */
+export function checkinsPartitionsJob(deps: Pick<Deps, 'db'>): JobDefinition<typeof MaintainPayload> {
+  return {
+    name: 'checkins.maintain-partitions',
+    payload: MaintainPayload,
+    cron: '5 17 * * *',
+    policy: 'stately',
+    handler: (payload) => maintainCheckinPartitions(deps.db, payload),
+  };
+}

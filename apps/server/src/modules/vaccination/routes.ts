@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from '../../context';
+import { requireScope } from '../../plugins/auth';
+import { confirmShipment } from './confirm-shipment';
+import { countStock } from './count-stock';
+import { createLot } from './create-lot';
+import { createStore } from './create-store';
+import { discardStock } from './discard-stock';
+import { getCatalog } from './get-catalog';
+import { getStock } from './get-stock';
+import { issueStock } from './issue-stock';
+import { listLots } from './list-lots';
+import { listStores } from './list-stores';
+import { receiveStock } from './receive-stock';
+import { recallLot } from './recall-lot';
+import { returnStock } from './return-stock';
+import {
+  CatalogOut, ConfirmIn, CountIn, DiscardIn, IdParams, IssueIn, LotCreateIn, LotOut, LotsIn, MovementOut, ReceiveIn, RecallIn, ReturnIn, ShipIn, StockOut,
+  StoreCreateIn, StoreOut, StoresIn, TraceOut,
+} from './schemas';
+import { shipStock } from './ship-stock';
+import { traceLot } from './trace-lot';
+
+/**
+ * The vaccine supply chain (issue 3, item 2). Guards run as preValidation, so a caller without a session or scope
+ * is refused as such (401/403) whatever the request carries; the use cases check the store's jurisdiction.
+ * Movements answer 201 when they move doses and 200 when a clientId replays an earlier movement.
+ */
+export async function vaccinationRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['vaccination'];
+  const read = requireScope('vaccination:read');
+  const write = requireScope('vaccination:write');
+  const movement = { 200: MovementOut, 201: MovementOut };
+
+  r.get('/api/vaccination/catalog', {
+    schema: { tags, summary: 'The vaccine catalog in force and the list of its versions', response: { 200: CatalogOut } },
+    preValidation: read,
+  }, async () => getCatalog());
+
+  r.post('/api/vaccination/lots', {
+    schema: { tags, summary: 'Register a vaccine lot (country or province vaccination staff)', body: LotCreateIn, response: { 201: LotOut } },
+    preValidation: write,
+  }, async (request, reply) => reply.status(201).send(await createLot(deps, request.ctx, request.body)));
+
+  r.get('/api/vaccination/lots', {
+    schema: { tags, summary: 'Vaccine lots, newest first', querystring: LotsIn, response: { 200: z.object({ items: z.array(LotOut), hasMore: z.boolean() }) } },
+    preValidation: read,
+  }, async (request) => listLots(deps, request.ctx, request.query));
+
+  r.post('/api/vaccination/lots/:id/recall', {
+    schema: { tags, summary: 'Recall a lot: blocks any further receipt, shipment or issue (national staff)', params: IdParams, body: RecallIn, response: { 200: LotOut } },
+    preValidation: write,
+  }, async (request) => recallLot(deps, request.ctx, request.params.id, request.body));
+
+  r.get('/api/vaccination/lots/:id/trace', {
+    schema: { tags, summary: 'Where the doses of a lot went: stores, shipments and events in your jurisdiction', params: IdParams, response: { 200: TraceOut } },
+    preValidation: read,
+  }, async (request) => traceLot(deps, request.ctx, request.params.id));
+
+  r.post('/api/vaccination/stores', {
+    schema: { tags, summary: 'Create a vaccine store in your jurisdiction', body: StoreCreateIn, response: { 201: StoreOut } },
+    preValidation: write,
+  }, async (request, reply) => reply.status(201).send(await createStore(deps, request.ctx, request.body)));
+
+  r.get('/api/vaccination/stores', {
+    schema: { tags, summary: 'Vaccine stores in your jurisdiction', querystring: StoresIn, response: { 200: z.object({ items: z.array(StoreOut), hasMore: z.boolean() }) } },
+    preValidation: read,
+  }, async (request) => listStores(deps, request.ctx, request.query));
+
+  r.get('/api/vaccination/stores/:id/stock', {
+    schema: { tags, summary: "A store's doses on hand per lot, and in transit to it", params: IdParams, response: { 200: StockOut } },
+    preValidation: read,
+  }, async (request) => getStock(deps, request.ctx, request.params.id));
+
+  r.post('/api/vaccination/stores/:id/receive', {
+    schema: { tags, summary: 'Receive doses into a store from outside the chain', params: IdParams, body: ReceiveIn, response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await receiveStock(deps, request.ctx, request.params.id, request.body);
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+
+  r.post('/api/vaccination/stores/:id/ship', {
+    schema: { tags, summary: 'Ship doses to another store (in transit until the receiver confirms)', params: IdParams, body: ShipIn, response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await shipStock(deps, request.ctx, request.params.id, request.body);
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+
+  r.post('/api/vaccination/shipments/:id/receive', {
+    schema: { tags, summary: 'Confirm receipt of a shipment (the receiving store)', params: IdParams, body: ConfirmIn.nullish(), response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await confirmShipment(deps, request.ctx, request.params.id, request.body ?? {});
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+
+  r.post('/api/vaccination/stores/:id/issue', {
+    schema: { tags, summary: 'Issue doses to a vaccination session', params: IdParams, body: IssueIn, response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await issueStock(deps, request.ctx, request.params.id, request.body);
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+
+  r.post('/api/vaccination/stores/:id/return', {
+    schema: { tags, summary: 'Return unused doses from a session to the store', params: IdParams, body: ReturnIn, response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await returnStock(deps, request.ctx, request.params.id, request.body);
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+
+  r.post('/api/vaccination/stores/:id/discard', {
+    schema: { tags, summary: 'Discard doses, with the reason', params: IdParams, body: DiscardIn, response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await discardStock(deps, request.ctx, request.params.id, request.body);
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+
+  r.post('/api/vaccination/stores/:id/count', {
+    schema: { tags, summary: 'Record a physical count: adjusts the balance to the doses counted', params: IdParams, body: CountIn, response: movement },
+    preValidation: write,
+  }, async (request, reply) => {
+    const out = await countStock(deps, request.ctx, request.params.id, request.body);
+    return reply.status(out.replayed ? 200 : 201).send(out);
+  });
+}

@@ -1,0 +1,3 @@
+export * from './overlap';
+export * from './contact-rules';
+export * from './rank-candidates';
