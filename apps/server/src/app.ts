@@ -20,6 +20,8 @@ import { accessRoutes } from './modules/access/routes';
 import { areasRoutes } from './modules/areas/routes';
 import { peopleRoutes } from './modules/people/routes';
 import { vaccinationRoutes } from './modules/vaccination/routes';
+import { checkinsRoutes } from './modules/checkins/routes';
+import { vaccinationSitesRoutes } from './modules/vaccination/sites-routes';
 
 export interface AppOptions {
   conn: Connection;
@@ -100,6 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => areasRoutes(scope, deps));
   await app.register(async (scope) => peopleRoutes(scope, deps));
   await app.register(async (scope) => vaccinationRoutes(scope, deps));
+  await app.register(async (scope) => checkinsRoutes(scope, deps));
+  await app.register(async (scope) => vaccinationSitesRoutes(scope, deps));
 
   const webIndex = path.join(config.SEN_WEB_DIST, 'index.html');
   const hasWeb = fs.existsSync(webIndex);

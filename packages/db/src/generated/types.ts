@@ -158,6 +158,27 @@ export interface Settings {
   value: Json;
 }
 
+export interface ShiftMembers {
+  added_at: Generated<Timestamp>;
+  added_by: string | null;
+  ends_at: Timestamp;
+  person_id: string;
+  role: string;
+  shift_id: string;
+  starts_at: Timestamp;
+}
+
+export interface Shifts {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  ends_at: Timestamp;
+  id: string;
+  note: string | null;
+  shift_date: Timestamp;
+  site_id: string;
+  starts_at: Timestamp;
+}
+
 export interface Shipments {
   doses: number;
   from_store_id: string;
@@ -169,6 +190,16 @@ export interface Shipments {
   shipped_by: string | null;
   status: Generated<string>;
   to_store_id: string;
+}
+
+export interface SiteStaff {
+  active: Generated<boolean>;
+  added_at: Generated<Timestamp>;
+  added_by: string | null;
+  person_id: string;
+  role: string;
+  site_id: string;
+  user_id: string | null;
 }
 
 export interface StockBalances {
@@ -216,6 +247,25 @@ export interface Users {
   username: string;
 }
 
+export interface VaccinationSites {
+  active: Generated<boolean>;
+  address: string | null;
+  area_code: string;
+  area_path: string;
+  capacity_per_hour: number;
+  closes_at: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  kind: string;
+  name: string;
+  opening_days: number[];
+  opens_at: string;
+  store_id: string | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface VaccineLots {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -240,6 +290,23 @@ export interface VaccineStores {
   parent_store_id: string | null;
 }
 
+export interface Venues {
+  active: Generated<boolean>;
+  address: string | null;
+  area_path: string;
+  commune_code: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  default_visit_minutes: Generated<number>;
+  id: string;
+  name: string;
+  opening_hours: string | null;
+  owner_user_id: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface DB {
   areas: Areas;
   audit_log: AuditLog;
@@ -253,11 +320,16 @@ export interface DB {
   schema_migrations: SchemaMigrations;
   sessions: Sessions;
   settings: Settings;
+  shift_members: ShiftMembers;
+  shifts: Shifts;
   shipments: Shipments;
+  site_staff: SiteStaff;
   stock_balances: StockBalances;
   stock_events: StockEvents;
   user_roles: UserRoles;
   users: Users;
+  vaccination_sites: VaccinationSites;
   vaccine_lots: VaccineLots;
   vaccine_stores: VaccineStores;
+  venues: Venues;
 }

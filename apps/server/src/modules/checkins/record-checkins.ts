@@ -27,8 +27,8 @@ export interface CheckinInput {
 }
 
 export interface RecordCheckinsResult {
-  /** Check-ins stored by this call, with the ids given to them. */
-  inserted: { clientId: string; id: string }[];
+  /** Check-ins stored by this call, with the ids given to them (and their check-in time, which with the client id is the key). */
+  inserted: { clientId: string; id: string; checkedInAt: Date }[];
   /** Client ids already stored (a retry) or repeated in this batch: nothing new was stored for them. */
   duplicates: string[];
 }
@@ -126,7 +126,7 @@ export async function recordCheckins(deps: { db: Database } | Pick<Deps, 'db'>, 
   for (const c of clean) {
     const k = key(c.clientId, c.checkedInAt);
     if (stored.has(k) && !reported.has(k)) {
-      inserted.push({ clientId: c.clientId, id: unique.get(k)!.id });
+      inserted.push({ clientId: c.clientId, id: unique.get(k)!.id, checkedInAt: c.checkedInAt });
       reported.add(k);
     } else {
       duplicates.push(c.clientId);
