@@ -38,3 +38,12 @@ export function requireSignedIn() {
     if (!request.ctx.actor) return sendProblem(reply, request, problem(401, 'unauthenticated', 'Sign in first'));
   };
 }
+
+/** Route guard: signed in and holding at least one of the scopes somewhere (the use case decides which records). */
+export function requireAnyScope(...scopes: Scope[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const actor = request.ctx.actor;
+    if (!actor) return sendProblem(reply, request, problem(401, 'unauthenticated', 'Sign in first'));
+    if (!scopes.some((s) => actor.grants.get(s)?.length)) return sendProblem(reply, request, problem(403, 'forbidden', `This needs one of the permissions ${scopes.join(', ')}`, { scopes }));
+  };
+}

@@ -1,9 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Scope } from '@sen/domain';
 import type { Deps } from '../../context';
-import { requireScope } from '../../plugins/auth';
-import { problem, sendProblem } from '../../plugins/errors';
+import { requireAnyScope, requireScope } from '../../plugins/auth';
 import { checkOutVisitor } from './check-out-visitor';
 import { getVenue } from './get-venue';
 import { listVenues } from './list-venues';
@@ -17,15 +15,6 @@ import { z } from 'zod';
 import { selfCheckin } from './self-checkin';
 import { updateVenue } from './update-venue';
 import { checkInVisitor, checkInVisitorBatch } from './venue-checkins';
-
-/** Route guard: signed in and holding at least one of the scopes somewhere (the use case decides which venues). */
-function requireAnyScope(...scopes: Scope[]) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const actor = request.ctx.actor;
-    if (!actor) return sendProblem(reply, request, problem(401, 'unauthenticated', 'Sign in first'));
-    if (!scopes.some((s) => actor.grants.get(s)?.length)) return sendProblem(reply, request, problem(403, 'forbidden', `This needs one of the permissions ${scopes.join(', ')}`, { scopes }));
-  };
-}
 
 /**
  * Venues and check-ins (issue 5). Who may do what is in venue-access.ts: owners run their venue, commune staff

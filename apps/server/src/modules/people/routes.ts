@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Scope } from '@sen/domain';
 import type { Deps } from '../../context';
-import { requireScope } from '../../plugins/auth';
-import { problem, sendProblem } from '../../plugins/errors';
+import { requireAnyScope, requireScope } from '../../plugins/auth';
 import { createHousehold } from './create-household';
 import { createPerson } from './create-person';
 import { dismissDuplicate } from './dismiss-duplicate';
@@ -20,15 +18,6 @@ import {
 } from './schemas';
 import { searchPeople } from './search-people';
 import { updatePerson } from './update-person';
-
-/** Route guard: signed in and holding at least one of the scopes somewhere (the use case decides which records). */
-function requireAnyScope(...scopes: Scope[]) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const actor = request.ctx.actor;
-    if (!actor) return sendProblem(reply, request, problem(401, 'unauthenticated', 'Sign in first'));
-    if (!scopes.some((s) => actor.grants.get(s)?.length)) return sendProblem(reply, request, problem(403, 'forbidden', `This needs one of the permissions ${scopes.join(', ')}`, { scopes }));
-  };
-}
 
 /**
  * The guards run as preValidation, before the body and query are validated, so a request without a session or scope
