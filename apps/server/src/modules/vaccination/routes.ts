@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Deps } from '../../context';
+import type { Deps, RequestContext } from '../../context';
 import { requireScope } from '../../plugins/auth';
 import { confirmShipment } from './confirm-shipment';
 import { countStock } from './count-stock';
@@ -75,59 +75,19 @@ export async function vaccinationRoutes(app: FastifyInstance, deps: Deps) {
     preValidation: read,
   }, async (request) => getStock(deps, request.ctx, request.params.id));
 
-  r.post('/api/vaccination/stores/:id/receive', {
-    schema: { tags, summary: 'Receive doses into a store from outside the chain', params: IdParams, body: ReceiveIn, response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await receiveStock(deps, request.ctx, request.params.id, request.body);
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
+  /** A movement at a store: 201 when it moves doses, 200 when its clientId replays an earlier one. */
+  function movementRoute<B extends z.ZodType>(path: string, summary: string, body: B, run: (id: string, input: z.output<B>, request: { ctx: RequestContext }) => Promise<z.output<typeof MovementOut>>) {
+    r.post(path, { schema: { tags, summary, params: IdParams, body, response: movement }, preValidation: write }, async (request, reply) => {
+      const out = await run(request.params.id, request.body as z.output<B>, request);
+      return reply.status(out.replayed ? 200 : 201).send(out);
+    });
+  }
 
-  r.post('/api/vaccination/stores/:id/ship', {
-    schema: { tags, summary: 'Ship doses to another store (in transit until the receiver confirms)', params: IdParams, body: ShipIn, response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await shipStock(deps, request.ctx, request.params.id, request.body);
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
-
-  r.post('/api/vaccination/shipments/:id/receive', {
-    schema: { tags, summary: 'Confirm receipt of a shipment (the receiving store)', params: IdParams, body: ConfirmIn.nullish(), response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await confirmShipment(deps, request.ctx, request.params.id, request.body ?? {});
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
-
-  r.post('/api/vaccination/stores/:id/issue', {
-    schema: { tags, summary: 'Issue doses to a vaccination session', params: IdParams, body: IssueIn, response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await issueStock(deps, request.ctx, request.params.id, request.body);
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
-
-  r.post('/api/vaccination/stores/:id/return', {
-    schema: { tags, summary: 'Return unused doses from a session to the store', params: IdParams, body: ReturnIn, response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await returnStock(deps, request.ctx, request.params.id, request.body);
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
-
-  r.post('/api/vaccination/stores/:id/discard', {
-    schema: { tags, summary: 'Discard doses, with the reason', params: IdParams, body: DiscardIn, response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await discardStock(deps, request.ctx, request.params.id, request.body);
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
-
-  r.post('/api/vaccination/stores/:id/count', {
-    schema: { tags, summary: 'Record a physical count: adjusts the balance to the doses counted', params: IdParams, body: CountIn, response: movement },
-    preValidation: write,
-  }, async (request, reply) => {
-    const out = await countStock(deps, request.ctx, request.params.id, request.body);
-    return reply.status(out.replayed ? 200 : 201).send(out);
-  });
+  movementRoute('/api/vaccination/stores/:id/receive', 'Receive doses into a store from outside the chain', ReceiveIn, (id, input, { ctx }) => receiveStock(deps, ctx, id, input));
+  movementRoute('/api/vaccination/stores/:id/ship', 'Ship doses to another store (in transit until the receiver confirms)', ShipIn, (id, input, { ctx }) => shipStock(deps, ctx, id, input));
+  movementRoute('/api/vaccination/shipments/:id/receive', 'Confirm receipt of a shipment (the receiving store)', ConfirmIn.nullish(), (id, input, { ctx }) => confirmShipment(deps, ctx, id, input ?? {}));
+  movementRoute('/api/vaccination/stores/:id/issue', 'Issue doses to a vaccination session', IssueIn, (id, input, { ctx }) => issueStock(deps, ctx, id, input));
+  movementRoute('/api/vaccination/stores/:id/return', 'Return unused doses from a session to the store', ReturnIn, (id, input, { ctx }) => returnStock(deps, ctx, id, input));
+  movementRoute('/api/vaccination/stores/:id/discard', 'Discard doses, with the reason', DiscardIn, (id, input, { ctx }) => discardStock(deps, ctx, id, input));
+  movementRoute('/api/vaccination/stores/:id/count', 'Record a physical count: adjusts the balance to the doses counted', CountIn, (id, input, { ctx }) => countStock(deps, ctx, id, input));
 }
