@@ -1,6 +1,6 @@
 import { bulkInsert, type BulkMethod } from '@sen/db';
 import { generatePopulation, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, readCommunes } from '../../packages/cli/src/demo/population';
-import type { BenchContext, Benchmark } from './lib/bench';
+import { onEachDatabase, type BenchContext, type Benchmark } from './lib/bench';
 import { openScratch, type BenchDb } from './lib/databases';
 import { median, progress, type Metric } from './lib/report';
 
@@ -15,16 +15,7 @@ const METHODS: readonly BulkMethod[] = ['insert', 'json', 'copy'];
 export const bulkBenchmark: Benchmark = {
   name: 'bulk',
   description: 'bulkInsert methods (COPY, multi-row INSERT, json_populate_recordset) loading people rows',
-  async run(ctx: BenchContext): Promise<Metric[]> {
-    const size = ctx.size ?? (ctx.quick ? 10_000 : 100_000);
-    const out: Metric[] = [];
-    for (const kind of ctx.dbs) {
-      const metrics = await runOn(kind, size, ctx);
-      out.push(...metrics);
-      ctx.record(kind, metrics, { size });
-    }
-    return out;
-  },
+  run: (ctx: BenchContext): Promise<Metric[]> => onEachDatabase(ctx, ctx.size ?? (ctx.quick ? 10_000 : 100_000), runOn),
 };
 
 async function runOn(kind: BenchDb, size: number, ctx: BenchContext): Promise<Metric[]> {

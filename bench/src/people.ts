@@ -3,7 +3,7 @@ import { searchForm } from '@sen/domain';
 import { loadConfig, NO_JOBS, type Deps, type RequestContext } from '@sen/server';
 import { generatePopulation, loadDemoPopulation, readCommunes } from '../../packages/cli/src/demo/population';
 import { grantsOf, searchPeople, type PeopleSearch } from '@sen/server';
-import type { BenchContext, Benchmark } from './lib/bench';
+import { onEachDatabase, type BenchContext, type Benchmark } from './lib/bench';
 import { openScratch, type BenchDb } from './lib/databases';
 import { median, percentile, progress, type Metric } from './lib/report';
 
@@ -33,16 +33,7 @@ const KINDS: readonly Kind[] = ['name_folded', 'name_diacritics', 'id_number', '
 export const peopleBenchmark: Benchmark = {
   name: 'people',
   description: 'load N synthetic people (bulk vs one INSERT a row), then search latency (server search vs naive ILIKE scan)',
-  async run(ctx: BenchContext): Promise<Metric[]> {
-    const size = ctx.size ?? (ctx.quick ? QUICK_SIZE : FULL_SIZE);
-    const out: Metric[] = [];
-    for (const kind of ctx.dbs) {
-      const metrics = await runOn(kind, size, ctx);
-      out.push(...metrics);
-      ctx.record(kind, metrics, { size });
-    }
-    return out;
-  },
+  run: (ctx: BenchContext): Promise<Metric[]> => onEachDatabase(ctx, ctx.size ?? (ctx.quick ? QUICK_SIZE : FULL_SIZE), runOn),
 };
 
 async function runOn(kind: BenchDb, size: number, ctx: BenchContext): Promise<Metric[]> {

@@ -17,3 +17,14 @@ export interface Benchmark {
   description: string;
   run(ctx: BenchContext): Promise<Metric[]>;
 }
+
+/** Runs a benchmark body on each database in turn at one size, recording each database's figures. */
+export async function onEachDatabase(ctx: BenchContext, size: number, runOn: (db: BenchDb, size: number, ctx: BenchContext) => Promise<Metric[]>): Promise<Metric[]> {
+  const out: Metric[] = [];
+  for (const db of ctx.dbs) {
+    const metrics = await runOn(db, size, ctx);
+    out.push(...metrics);
+    ctx.record(db, metrics, { size });
+  }
+  return out;
+}
