@@ -35,8 +35,14 @@ describe('gazetteers', () => {
     const conn = await connect({ dataDir: 'memory://' });
     try {
       await migrate(conn.pool);
-      expect((await loadGazetteer(conn.db, 'vn2021')).loaded).toBe(1 + 63 + 705 + 10599);
-      expect((await loadGazetteer(conn.db, 'vn2021')).loaded).toBe(1 + 63 + 705 + 10599); // idempotent
+      expect(await loadGazetteer(conn.db, 'vn2021')).toEqual({ loaded: 1 + 63 + 705 + 10599, gazetteer: 'vn2021', changed: true });
+      // the next start finds the same rows already written and skips the upsert
+      expect((await loadGazetteer(conn.db, 'vn2021')).changed).toBe(false);
+      await conn.db.updateTable('areas').set({ name: 'renamed' }).where('code', '=', '00001').execute();
+      await conn.db.deleteFrom('settings').where('key', '=', 'gazetteer_fingerprint').execute();
+      expect((await loadGazetteer(conn.db, 'vn2021')).changed).toBe(true); // without the fingerprint it writes again
+      const ward = await conn.db.selectFrom('areas').select('name').where('code', '=', '00001').executeTakeFirstOrThrow();
+      expect(ward.name).not.toBe('renamed');
       await expect(loadGazetteer(conn.db, 'vn2025')).rejects.toMatchObject({ code: 'gazetteer_mismatch' });
     } finally {
       await conn.close();

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -82,13 +83,17 @@ export function readGazetteer(id: GazetteerId): AreaRow[] {
 /**
  * Loads a gazetteer into the areas table. Idempotent: names are refreshed, populations kept. A database holds one
  * gazetteer for its whole life (people and roles point at its codes), so asking for the other one is refused.
+ * Every start calls this, so a fingerprint of the rows written last time skips the upsert when nothing changed.
  */
-export async function loadGazetteer(db: Database, id: GazetteerId): Promise<{ loaded: number; gazetteer: GazetteerId }> {
+export async function loadGazetteer(db: Database, id: GazetteerId): Promise<{ loaded: number; gazetteer: GazetteerId; changed: boolean }> {
   const current = await db.selectFrom('settings').select('value').where('key', '=', 'gazetteer').executeTakeFirst();
   if (current && current.value !== id) {
     throw new AppError('gazetteer_mismatch', `This database holds the ${String(current.value)} gazetteer; it cannot switch to ${id}. Use a new database (or data directory) for ${id}.`, { current: current.value, wanted: id }, 409);
   }
   const rows = readGazetteer(id);
+  const fingerprint = crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+  const written = await db.selectFrom('settings').select('value').where('key', '=', 'gazetteer_fingerprint').executeTakeFirst();
+  if (current && written?.value === fingerprint) return { loaded: rows.length, gazetteer: id, changed: false };
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 1000) {
       await trx
@@ -103,6 +108,11 @@ export async function loadGazetteer(db: Database, id: GazetteerId): Promise<{ lo
         .execute();
     }
     await trx.insertInto('settings').values({ key: 'gazetteer', value: JSON.stringify(id) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await trx
+      .insertInto('settings')
+      .values({ key: 'gazetteer_fingerprint', value: JSON.stringify(fingerprint) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql`excluded.value`, updated_at: sql`now()` }))
+      .execute();
   });
-  return { loaded: rows.length, gazetteer: id };
+  return { loaded: rows.length, gazetteer: id, changed: true };
 }
