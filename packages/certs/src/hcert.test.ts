@@ -2,7 +2,7 @@ import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { base45Encode } from './base45';
 import { cborEncode, Tag } from './cbor';
-import { decodeHcert, encodeHcert, signHcert, sigStructure, verifyHcert, wrapCose, type Signer } from './hcert';
+import { decodeHcert, encodeHcert, signHcert, sigStructure, verifyHcert, wrapCose, type KeySigner } from './hcert';
 import { createTestChain, EKU_OID, prepareTrust, type TestChain } from './keys';
 
 const vietnamese = {
@@ -14,7 +14,7 @@ const vietnamese = {
 const issuedAt = new Date('2021-12-01T00:00:00Z');
 const expiresAt = new Date('2022-12-01T00:00:00Z');
 const clock = new Date('2022-03-01T00:00:00Z');
-const signerOf = (c: TestChain): Signer => ({ privateKey: c.dsc.keys.privateKey, kid: c.dsc.kid, alg: c.dsc.alg });
+const signerOf = (c: TestChain): KeySigner => ({ privateKey: c.dsc.keys.privateKey, kid: c.dsc.kid, alg: c.dsc.alg });
 const enc = (c: TestChain, payload: Record<string, unknown> = vietnamese) => encodeHcert(payload, { signer: signerOf(c), issuer: 'VN', issuedAt, expiresAt });
 
 /** Signs arbitrary protected header / payload bytes, for structures encodeHcert would never produce. */
@@ -214,5 +214,16 @@ describe('hostile input', async () => {
     const r = await verifyHcert(`HC1:${'0'.repeat(9000)}`, { trust, clock });
     expect(r.stages.prefix).toBe('fail');
     expect(r.code).toBe('text_too_long');
+  });
+});
+
+describe('Sig_structure', () => {
+  it('is byte for byte the CBOR encoding of ["Signature1", protected, h\'\', payload] at every length class', async () => {
+    const { cborEncode } = await import('./cbor');
+    for (const n of [0, 23, 24, 255, 256, 65535, 65536]) {
+      const payload = new Uint8Array(n).fill(7);
+      const protectedBytes = new Uint8Array([0xa1, 0x01, 0x26]);
+      expect(sigStructure({ protectedBytes, payload })).toEqual(cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]));
+    }
   });
 });

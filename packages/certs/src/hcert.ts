@@ -4,6 +4,9 @@ import { base45Decode, base45Encode } from './base45';
 import { cborDecode, cborEncode, defaultCborLimits, isCborMap, mapGet, Tag, toPlain, type CborLimits } from './cbor';
 import { COSE_ALG, buf, prepareTrust, toHex, type Alg, type TrustEntry, type TrustStore, type TrustedKey } from './keys';
 import { dccType, validateDcc, type Dcc } from './schema';
+import type { Signer } from './signer';
+import { findRevocation, type RevocationIndex } from './revocation';
+import { evaluateCheckpoint, type RuleSet } from './rules';
 import type { CryptoKey } from './webcrypto';
 
 export const PREFIX = 'HC1:';
@@ -130,8 +133,27 @@ export function parseCwt(payload: Uint8Array, limits: CborLimits = defaultLimits
   return { issuer, issuedAt: num(6), expiresAt: num(4), dcc: toPlain(dcc) };
 }
 
+// CBOR for ["Signature1", protected, h'', payload], written by hand: it runs once per verification.
+const SIG1_HEAD = new Uint8Array([0x84, 0x6a, ...new TextEncoder().encode('Signature1')]);
+const bstrHead = (n: number): number[] =>
+  n < 24 ? [0x40 | n] : n < 0x100 ? [0x58, n] : n < 0x10000 ? [0x59, n >> 8, n & 0xff] : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+
 export function sigStructure(cose: Pick<CoseSign1, 'protectedBytes' | 'payload'>): Uint8Array {
-  return cborEncode(['Signature1', cose.protectedBytes, new Uint8Array(0), cose.payload]);
+  const ph = bstrHead(cose.protectedBytes.length);
+  const pl = bstrHead(cose.payload.length);
+  const out = new Uint8Array(SIG1_HEAD.length + ph.length + cose.protectedBytes.length + 1 + pl.length + cose.payload.length);
+  let o = 0;
+  const put = (b: ArrayLike<number>) => {
+    out.set(b, o);
+    o += b.length;
+  };
+  put(SIG1_HEAD);
+  put(ph);
+  put(cose.protectedBytes);
+  put([0x40]);
+  put(pl);
+  put(cose.payload);
+  return out;
 }
 
 /** Tries every trusted key with the COSE kid; the algorithm must fit the key type. Returns the key that verified. */
@@ -222,6 +244,10 @@ export interface VerifyOptions {
   rules?: (dcc: Dcc, claims: HcertClaims) => RuleOutcome | Promise<RuleOutcome>;
   limits?: Partial<DecodeLimits>;
   skewSeconds?: number;
+  /** Revoked certificate hashes (from the trust list); a hit fails the expiry (validity) stage with code "revoked". */
+  revocations?: RevocationIndex;
+  /** CertLogic rules (from the trust list): the checkpoint rules run in the rules stage. */
+  ruleSet?: RuleSet;
 }
 
 export interface VerifyResult {
@@ -263,14 +289,25 @@ export async function verifyHcert(text: string, opts: VerifyOptions): Promise<Ve
     const k = key;
     await run('keyUsage', () => checkKeyUsage(k, claims.dcc));
   }
-  await run('expiry', () => checkExpiry(claims, opts.clock ?? new Date(), opts.skewSeconds));
+  const clock = opts.clock ?? new Date();
+  await run('expiry', async () => {
+    checkExpiry(claims, clock, opts.skewSeconds);
+    if (opts.revocations && opts.revocations.count > 0 && key) {
+      const hit = await findRevocation(opts.revocations, toHex(key.kid), claims.dcc as Parameters<typeof findRevocation>[2], cose);
+      if (hit) throw fail('revoked', `Certificate revoked (${hit} hash listed)`, { hashType: hit });
+    }
+  });
   let dcc: Dcc | undefined;
   await run('schema', () => {
     const r = validateDcc(claims.dcc);
     if (!r.ok) throw fail('schema_invalid', `DCC does not match schema 1.3: ${r.reason}`);
     dcc = r.dcc;
   });
-  const rules = opts.rules;
+  const ruleSet = opts.ruleSet;
+  const rules = opts.rules ?? (ruleSet ? (d: Dcc) => {
+    const o = evaluateCheckpoint(ruleSet, d, clock);
+    return { ok: o.ok, reason: o.ok ? undefined : `Rule ${o.failed.map((f) => f.id).join(', ')} not met: ${o.failed.map((f) => f.error ?? f.description.en).join('; ')}` };
+  } : undefined);
   if (rules && dcc && key) {
     const d = dcc;
     await run('rules', async () => {
@@ -291,14 +328,16 @@ const isTrustStore = (t: TrustStore | readonly TrustEntry[]): t is TrustStore =>
 
 // ---------------- issuance ----------------
 
-export interface Signer {
+/** A bare Web Crypto key with its kid (tests, and PS256 which a file Signer does not do). */
+export interface KeySigner {
   privateKey: CryptoKey;
   kid: Uint8Array;
   alg: Alg;
 }
 
 export interface EncodeOptions {
-  signer: Signer;
+  /** A Signer (file-backed DSC, ES256) or a bare key. */
+  signer: Signer | KeySigner;
   issuer: string;
   issuedAt: Date;
   expiresAt: Date;
@@ -314,11 +353,18 @@ export async function signHcert(payload: Dcc | Record<string, unknown>, opts: En
     [4, secs(opts.expiresAt)],
     [-260, new Map([[1, payload]])],
   ]);
-  const protectedBytes = cborEncode(new Map<number, unknown>([[1, COSE_ALG[signer.alg]], [4, signer.kid]]));
+  const alg: Alg = 'privateKey' in signer ? signer.alg : 'ES256';
+  const protectedBytes = cborEncode(new Map<number, unknown>([[1, COSE_ALG[alg]], [4, signer.kid]]));
   const body = cborEncode(cwt);
   const toSign = buf(sigStructure({ protectedBytes, payload: body }));
-  const params = signer.alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSA-PSS', saltLength: 32 };
-  const signature = new Uint8Array(await crypto.subtle.sign(params, signer.privateKey, toSign));
+  let signature: Uint8Array;
+  if ('privateKey' in signer) {
+    const params = alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSA-PSS', saltLength: 32 };
+    signature = new Uint8Array(await crypto.subtle.sign(params, signer.privateKey, toSign));
+  } else {
+    signature = await signer.sign(toSign);
+    if (signature.length !== 64) throw fail('signer_invalid', 'An ES256 signer must return a 64-byte r||s signature');
+  }
   return cborEncode(new Tag(18, [protectedBytes, new Map(), body, signature]));
 }
 

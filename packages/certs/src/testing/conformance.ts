@@ -4,11 +4,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { base45Decode } from '../base45';
 import { cborDecode, cborEncode, mapGet, Tag, toPlain } from '../cbor';
 import { checkExpiry, checkKeyUsage, decodeHcert, inflateCapped, parseCoseSign1, parseCwt, unprefix, verifyCoseSignature, type CoseSign1, type HcertClaims } from '../hcert';
-import { fromBase64, fromHex, prepareTrust, type TrustStore } from '../keys';
+import { fromBase64, fromHex, prepareTrust, toHex, type TrustStore } from '../keys';
+import { buildRevocationIndex, findRevocation } from '../revocation';
+import { defaultRuleSet, evaluateCheckpoint, evaluateQrColour } from '../rules';
 import { validateDcc } from '../schema';
+import { decodeQrPng } from '../node/qr-image';
 import { clockOf, type Vector } from './vectors';
 
 export type Outcome = boolean | 'skip';
+const rules = defaultRuleSet();
 const hex = (s: string) => fromHex(s.replace(/\s+/g, ''));
 const attempt = <T>(f: () => T): T | undefined => {
   try {
@@ -112,14 +116,38 @@ export const checks: Record<string, (v: Vector) => Outcome | Promise<Outcome>> =
     const raw = attempt(() => base45Decode(v.BASE45!));
     return raw !== undefined && (v.COMPRESSED === undefined || sameBytes(raw, hex(v.COMPRESSED)));
   },
-  // Needs a QR decoder from PNG, which this package does not carry yet.
-  EXPECTEDPICTUREDECODE: () => 'skip',
+  EXPECTEDPICTUREDECODE: (v) => {
+    const png = v['2DCODE'];
+    if (!png || !v.PREFIX) return 'skip';
+    return attempt(() => decodeQrPng(fromBase64(png), { inverted: false })) === v.PREFIX;
+  },
   EXPECTEDEXPIRATIONCHECK: (v) => {
     const clock = clockOf(v);
     const c = coseOf(v);
     if (c === 'skip' || !clock) return 'skip';
     if (!c) return false;
     return attempt(() => (checkExpiry(c.claims, clock), true)) ?? false;
+  },
+  // Sen's own flags (packages/certs/testdata/README.md): revocation, and the CertLogic rules of the trust list.
+  EXPECTEDNOTREVOKED: async (v) => {
+    const c = coseOf(v);
+    const clock = clockOf(v);
+    if (c === 'skip' || !clock) return 'skip';
+    if (!c || !c.cose.kid) return false;
+    const index = buildRevocationIndex(v.TESTCTX.REVOCATIONS, clock);
+    return (await findRevocation(index, toHex(c.cose.kid), c.claims.dcc as never, c.cose)) === null;
+  },
+  EXPECTEDCHECKPOINT: (v) => {
+    const c = coseOf(v);
+    const clock = clockOf(v);
+    if (c === 'skip' || !clock) return 'skip';
+    return c !== undefined && evaluateCheckpoint(rules, c.claims.dcc as Record<string, unknown>, clock).ok;
+  },
+  EXPECTEDGREENQR: (v) => {
+    const c = coseOf(v);
+    const clock = clockOf(v);
+    if (c === 'skip' || !clock) return 'skip';
+    return c !== undefined && evaluateQrColour(rules, c.claims.dcc as Record<string, unknown>, clock) === 'green';
   },
   EXPECTEDKEYUSAGE: async (v) => {
     const c = coseOf(v);

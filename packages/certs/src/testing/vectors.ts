@@ -2,9 +2,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Revocations } from '../revocation';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const vectorsDir = path.resolve(repoRoot, '../shared/testdata/dcc');
+/** Sen's own vectors, same layout (packages/certs/testdata/README.md). */
+export const ownVectorsDir = path.resolve(repoRoot, 'packages/certs/testdata');
 
 export interface Vector {
   file: string;
@@ -14,7 +17,8 @@ export interface Vector {
   COMPRESSED?: string;
   BASE45?: string;
   PREFIX?: string;
-  TESTCTX: { CERTIFICATE?: string; VALIDATIONCLOCK?: string; validationClockInstant?: string; SCHEMA?: string; DESCRIPTION?: string };
+  '2DCODE'?: string;
+  TESTCTX: { CERTIFICATE?: string; VALIDATIONCLOCK?: string; validationClockInstant?: string; SCHEMA?: string; DESCRIPTION?: string; REVOCATIONS?: Revocations };
   EXPECTEDRESULTS: Record<string, boolean>;
 }
 
