@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { connect, migrationsFingerprint, type Connection } from '@sen/db';
-import { ROLES } from '@sen/domain';
+import { CATALOG_VERSIONS, ROLES } from '@sen/domain';
 import type { GazetteerId } from '../modules/areas/load-gazetteer';
+import { PRIORITY_GROUPS_2021 } from '../modules/vaccination/priority-groups-seed';
 import { prepareDatabase } from '../prepare-database';
 
 /**
@@ -20,7 +21,8 @@ export function testServerUrl(): string | undefined {
 const GAZETTEER: GazetteerId = (process.env.SEN_GAZETTEER as GazetteerId | undefined) ?? 'vn2025';
 
 function templateKey(): string {
-  return crypto.createHash('sha256').update(migrationsFingerprint()).update(JSON.stringify(ROLES)).update(GAZETTEER).digest('hex').slice(0, 12);
+  const seeds = JSON.stringify([ROLES, CATALOG_VERSIONS, PRIORITY_GROUPS_2021]);
+  return crypto.createHash('sha256').update(migrationsFingerprint()).update(seeds).update(GAZETTEER).digest('hex').slice(0, 12);
 }
 
 

@@ -38,7 +38,7 @@ export async function vaccinationRoutes(app: FastifyInstance, deps: Deps) {
   r.get('/api/vaccination/catalog', {
     schema: { tags, summary: 'The vaccine catalog in force and the list of its versions', response: { 200: CatalogOut } },
     preValidation: read,
-  }, async () => getCatalog());
+  }, async () => getCatalog(deps));
 
   r.post('/api/vaccination/lots', {
     schema: { tags, summary: 'Register a vaccine lot (country or province vaccination staff)', body: LotCreateIn, response: { 201: LotOut } },
