@@ -1,0 +1,56 @@
+import { CATALOG_VERSIONS } from '@sen/domain';
+import { drawQr, FONT_BOLD, FONT_REGULAR, renderPdf } from '../../lib/pdf';
+import type { CertificateRow } from './repo';
+
+export interface PdfHolder {
+  fullName: string;
+  birthDate: string | null;
+}
+
+function productName(mp: string | null): string {
+  for (const c of [...CATALOG_VERSIONS].reverse()) {
+    const v = c.vaccines.find((x) => x.dcc.mp === mp);
+    if (v) return v.nameVi;
+  }
+  return mp ?? '';
+}
+
+/** dd/mm/yyyy as Vietnamese documents write dates; partial birth dates stay partial. */
+export function viDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return [d, m, y].filter(Boolean).join('/');
+}
+
+/**
+ * One A4 page: the title in Vietnamese and English, the holder's name with its diacritics, date of birth, the doses
+ * this certificate attests, validity, the UVCI and the QR (the HC1 text, error correction Q so a folded or worn
+ * print still scans).
+ */
+export async function certificatePdf(cert: CertificateRow, holder: PdfHolder, doses: { on: string; product: string | null; number: number }[]): Promise<Buffer> {
+  return renderPdf({ size: 'A4', title: 'Chứng nhận tiêm chủng COVID-19 / COVID-19 Vaccination Certificate', creationDate: new Date(cert.issued_at) }, (doc) => {
+    const left = 48;
+    doc.font(FONT_BOLD).fontSize(11).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { align: 'center' });
+    doc.font(FONT_REGULAR).fontSize(10).text('Độc lập - Tự do - Hạnh phúc', { align: 'center' });
+    doc.moveDown(0.3).fontSize(9).fillColor('#555555').text('Bộ Y tế / Ministry of Health', { align: 'center' }).fillColor('#000000');
+    doc.moveDown(0.8).font(FONT_BOLD).fontSize(16).text('CHỨNG NHẬN TIÊM CHỦNG COVID-19', { align: 'center' });
+    doc.font(FONT_REGULAR).fontSize(11).text('COVID-19 Vaccination Certificate', { align: 'center' });
+    doc.moveDown(1);
+    const row = (vi: string, en: string, value: string) => {
+      doc.font(FONT_REGULAR).fontSize(9).fillColor('#555555').text(`${vi} / ${en}`, left);
+      doc.font(FONT_BOLD).fontSize(12).fillColor('#000000').text(value, left);
+      doc.moveDown(0.4);
+    };
+    row('Họ và tên', 'Name', holder.fullName);
+    row('Ngày sinh', 'Date of birth', holder.birthDate ? viDate(holder.birthDate) : '—');
+    row('Số mũi', 'Dose', `${cert.dose_number}/${cert.series_doses}`);
+    for (const d of doses) row(`Mũi ${d.number}`, `Dose ${d.number}`, `${viDate(d.on)} — ${productName(d.product)}`);
+    row('Có giá trị đến', 'Valid until', viDate(new Date(cert.expires_at).toISOString()));
+    row('Mã chứng nhận', 'Certificate identifier (UVCI)', cert.uvci);
+    const qrSize = 260;
+    const x = (doc.page.width - qrSize) / 2;
+    const y = Math.max(doc.y + 8, doc.page.height - 48 - qrSize - 40);
+    drawQr(doc, cert.hcert, { x, y, size: qrSize, errorCorrectionLevel: 'Q' });
+    doc.font(FONT_REGULAR).fontSize(8).fillColor('#555555')
+      .text('Chứng nhận số theo chuẩn EU DCC, kiểm tra bằng mã QR / EU Digital COVID Certificate: verify by scanning the QR code', left, y + qrSize + 8, { align: 'center', width: doc.page.width - 2 * left });
+  });
+}

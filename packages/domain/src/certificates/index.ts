@@ -1,0 +1,3 @@
+export * from './uvci';
+export * from './icao';
+export * from './vaccination-certificate';
