@@ -13,6 +13,7 @@ import {
 } from './schemas';
 import { z } from 'zod';
 import { selfCheckin } from './self-checkin';
+import { qrRoutes } from './qr-routes';
 import { updateVenue } from './update-venue';
 import { checkInVisitor, checkInVisitorBatch } from './venue-checkins';
 
@@ -73,10 +74,12 @@ export async function checkinsRoutes(app: FastifyInstance, deps: Deps) {
   }, async (request) => listVisitors(deps, request.ctx, request.params.id, request.query.date));
 
   r.post('/api/me/checkins', {
-    schema: { tags, summary: 'A citizen checks themselves in at a venue', body: SelfCheckinIn, response: { 200: SelfCheckinOut, 201: SelfCheckinOut } },
+    schema: { tags, summary: "A citizen checks themselves in at a venue: the scanned poster's venueToken (or venueId)", body: SelfCheckinIn, response: { 200: SelfCheckinOut, 201: SelfCheckinOut } },
     preValidation: requireScope('self:read'),
   }, async (request, reply) => {
     const out = await selfCheckin(deps, request.ctx, request.body);
     return reply.status(out.duplicate ? 200 : 201).send(out);
   });
+
+  await qrRoutes(app, deps);
 }

@@ -64,8 +64,11 @@ export const VenueListIn = z.strictObject({
   after: z.uuid().optional(),
 });
 
+// No tight .max() on tokens: the use case answers 413 qr_token_too_large naming the field.
+const Token = z.string().min(1).max(10_000);
 const visitorShape = {
-  personId: z.uuid().optional().describe("From the person's QR code"),
+  personToken: Token.optional().describe("The text of the person's signed QR code, as scanned"),
+  personId: z.uuid().optional().describe('A person id (from the registry)'),
   idNumber: z.string().min(1).max(60).optional().describe('Typed in: CCCD, CMND, passport or social insurance number'),
   idKind: z.enum(['cccd', 'cmnd', 'passport', 'bhxh']).optional(),
   clientId: ClientId,
@@ -82,7 +85,13 @@ export const VenueCheckinOut = z
 export const VenueCheckinBatchOut = z.object({ inserted: z.number().int(), duplicates: z.number().int(), items: z.array(VenueCheckinOut) });
 
 export const SelfCheckinIn = z
-  .strictObject({ venueId: z.uuid(), clientId: ClientId, checkedInAt: Time, checkedOutAt: Time.nullable().optional() })
+  .strictObject({
+    venueToken: Token.optional().describe("The text of the venue poster's signed QR code, as scanned"),
+    venueId: z.uuid().optional().describe('Or the venue id (from the venue page)'),
+    clientId: ClientId,
+    checkedInAt: Time,
+    checkedOutAt: Time.nullable().optional(),
+  })
   .meta({ id: 'SelfCheckin' });
 export const SelfCheckinOut = z.object({ id: z.string().nullable(), clientId: z.string(), duplicate: z.boolean(), venueId: z.string(), venueName: z.string() });
 
@@ -101,3 +110,6 @@ export const VisitorsOut = z.object({
 export const CheckoutParams = z.strictObject({ id: z.uuid(), checkinId: z.uuid() });
 export const CheckoutIn = z.strictObject({ checkedOutAt: Time.optional() }).meta({ id: 'VenueCheckout' });
 export const CheckoutOut = z.object({ id: z.string(), checkedInAt: z.string(), checkedOutAt: z.string() });
+
+export const QrOut = z.object({ token: z.string(), version: z.number().int(), issuedAt: z.string() }).meta({ id: 'PersonQr' });
+export const VenueQrOut = z.object({ venueId: z.string(), token: z.string(), version: z.number().int(), issuedAt: z.string() }).meta({ id: 'VenueQr' });

@@ -1,12 +1,15 @@
-import { AppError, conflict, notFound } from '@sen/domain';
+import { AppError, badRequest, conflict, notFound } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { recordCheckins, type RecordOptions } from './record-checkins';
+import { resolveVenueToken } from './venue-qr';
 import { findVenueRow } from './venues-repo';
 
 export interface SelfCheckinInput {
-  venueId: string;
+  /** The venue, by id (the web app's venue page) or by the signed token scanned from its poster. Exactly one. */
+  venueId?: string;
+  venueToken?: string;
   clientId: string;
   checkedInAt: string;
   checkedOutAt?: string | null;
@@ -29,7 +32,10 @@ export async function selfCheckin(deps: Deps, ctx: RequestContext, input: SelfCh
     person = await deps.db.selectFrom('people').select(['id', 'merged_into', 'area_path']).where('id', '=', person.merged_into).executeTakeFirst();
   }
   if (!person || person.merged_into) throw notLinked();
-  const venue = await findVenueRow(deps.db, input.venueId);
+  if ((input.venueId === undefined) === (input.venueToken === undefined)) {
+    throw badRequest('venue_required', 'venueToken: Give either venueToken (scanned from the poster) or venueId, not both', { field: 'venueToken' });
+  }
+  const venue = input.venueToken !== undefined ? await resolveVenueToken(deps, input.venueToken, 'venueToken', options.now) : await findVenueRow(deps.db, input.venueId!);
   if (!venue) throw notFound('Venue', { field: 'venueId' });
   if (!venue.active) throw conflict('venue_inactive', 'This venue is closed for check-ins');
   const personId = person.id;
@@ -42,7 +48,7 @@ export async function selfCheckin(deps: Deps, ctx: RequestContext, input: SelfCh
       throw err;
     });
     const id = res.inserted[0]?.id ?? null;
-    await recordAudit(trx, ctx, { action: 'checkin.self', entityType: 'venue', entityId: venue.id, areaPath: venue.area_path, details: { checkinId: id, duplicate: id === null, personId } });
+    await recordAudit(trx, ctx, { action: 'checkin.self', entityType: 'venue', entityId: venue.id, areaPath: venue.area_path, details: { checkinId: id, duplicate: id === null, personId, via: input.venueToken !== undefined ? 'token' : 'id' } });
     return { id, clientId: input.clientId.trim(), duplicate: id === null, venueId: venue.id, venueName: venue.name };
   });
 }

@@ -1,15 +1,17 @@
-import { AppError, conflict, maskName } from '@sen/domain';
+import { AppError, badRequest, conflict, maskName } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
 import { MAX_BATCH, recordCheckins, validateCheckins, type CheckinInput, type RecordOptions } from './record-checkins';
 import { resolveVisitors, type VisitorRef } from './resolve-visitors';
+import { resolvePersonTokens } from './person-qr';
 import { loadVenueFor } from './venue-access';
 import type { VenueRow } from './venues-repo';
 
 const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 
-/** One visitor as the venue page sends it: scanned (personId) or typed (idNumber). */
+/** One visitor as the venue page sends it: the scanned signed QR (personToken), a person id, or a typed ID number. */
 export interface VenueCheckinInput extends VisitorRef {
+  personToken?: string;
   clientId: string;
   checkedInAt: string;
   checkedOutAt?: string | null;
@@ -55,7 +57,7 @@ async function checkInMany(deps: Deps, ctx: RequestContext, venueId: string, ite
   } catch (err) {
     renameField(err, (f) => f.replace(/^checkins\.(\d+)\.(.*)$/, (_m, i: string, name: string) => field(Number(i), name)));
   }
-  const visitors = await resolveVisitors(deps.db, items, field);
+  const visitors = await resolveVisitors(deps.db, await withTokenPeople(deps, items, field, options), field);
   return deps.db.transaction().execute(async (trx) => {
     const res = await recordCheckins({ db: trx }, items.map((it, i) => asInput(it, visitors[i]!.personId)), options);
     await recordAudit(trx, ctx, {
@@ -74,6 +76,22 @@ async function checkInMany(deps: Deps, ctx: RequestContext, venueId: string, ite
       return { id, clientId, duplicate: id === null, maskedName: maskName(visitors[i]!.fullName) };
     });
   });
+}
+
+/** Replaces scanned personal tokens by the person ids they stand for (refusing forged, altered or replaced codes). */
+async function withTokenPeople(deps: Deps, items: readonly VenueCheckinInput[], field: (i: number, name: string) => string, options: RecordOptions): Promise<VisitorRef[]> {
+  const scanned: number[] = [];
+  items.forEach((it, i) => {
+    if (it.personToken === undefined) return;
+    if (it.personId !== undefined || it.idNumber !== undefined) {
+      throw badRequest('visitor_required', `${field(i, 'personToken')}: Give one of personToken (the scanned QR code), personId or idNumber`, { field: field(i, 'personToken') });
+    }
+    scanned.push(i);
+  });
+  if (scanned.length === 0) return items.map(({ personId, idNumber, idKind }) => ({ personId, idNumber, idKind }));
+  const people = await resolvePersonTokens(deps, scanned.map((i) => items[i]!.personToken!), (k) => field(scanned[k]!, 'personToken'), options.now);
+  const byIndex = new Map(scanned.map((i, k) => [i, people[k]!]));
+  return items.map(({ personId, idNumber, idKind }, i) => (byIndex.has(i) ? { personId: byIndex.get(i) } : { personId, idNumber, idKind }));
 }
 
 /**

@@ -29,7 +29,7 @@ export function selectVenues(db: Database) {
     .selectFrom('venues as v')
     .select([
       'v.id', 'v.name', 'v.type', 'v.address', 'v.commune_code', sql<string>`v.area_path::text`.as('area_path'), 'v.owner_user_id', 'v.opening_hours',
-      'v.default_visit_minutes', 'v.active', 'v.created_at', 'v.created_by', 'v.updated_at', 'v.version',
+      'v.default_visit_minutes', 'v.active', 'v.created_at', 'v.created_by', 'v.updated_at', 'v.version', 'v.qr_version', 'v.qr_rotated_at',
     ]);
 }
 
