@@ -21,7 +21,13 @@ import { areasRoutes } from './modules/areas/routes';
 import { peopleRoutes } from './modules/people/routes';
 import { vaccinationRoutes } from './modules/vaccination/routes';
 import { checkinsRoutes } from './modules/checkins/routes';
+import { declarationsRoutes } from './modules/declarations/routes';
+import { tracingRoutes } from './modules/tracing/routes';
 import { vaccinationSitesRoutes } from './modules/vaccination/sites-routes';
+import { vaccinationWorkflowRoutes } from './modules/vaccination/workflow-routes';
+import { reportsRoutes } from './modules/reports/routes';
+import { vaccinationTargetsRoutes } from './modules/vaccination/targets-routes';
+import { certificatesRoutes } from './modules/certificates/routes';
 
 export interface AppOptions {
   conn: Connection;
@@ -103,7 +109,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (scope) => peopleRoutes(scope, deps));
   await app.register(async (scope) => vaccinationRoutes(scope, deps));
   await app.register(async (scope) => checkinsRoutes(scope, deps));
+  await app.register(async (scope) => declarationsRoutes(scope, deps));
+  await app.register(async (scope) => tracingRoutes(scope, deps));
   await app.register(async (scope) => vaccinationSitesRoutes(scope, deps));
+  await app.register(async (scope) => vaccinationWorkflowRoutes(scope, deps));
+  await app.register(async (scope) => reportsRoutes(scope, deps));
+  await app.register(async (scope) => vaccinationTargetsRoutes(scope, deps));
+  await app.register(async (scope) => certificatesRoutes(scope, deps));
 
   const webIndex = path.join(config.SEN_WEB_DIST, 'index.html');
   const hasWeb = fs.existsSync(webIndex);

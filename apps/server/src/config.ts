@@ -20,6 +20,14 @@ const ConfigSchema = z.object({
   SEN_LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().positive().default(10),
   SEN_JOBS: z.enum(['inline', 'worker', 'off']).optional(),
   SEN_WEB_DIST: z.string().default(path.join(REPO_ROOT, 'apps', 'web', 'dist')),
+  /** Signing keys (qr-signing.pem, certificate keys): files, never in the database; gitignored. */
+  SEN_KEYS_DIR: z.string().default(path.join(REPO_ROOT, 'data', 'keys')),
+  /** Target list uploads (CSV/XLSX): largest file accepted (413 above) and most data rows (422 above). */
+  SEN_TARGET_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_000_000),
+  SEN_TARGET_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+  /** Second-degree (F2) tracing fan-out: candidates kept per confirmed F1, and per run in all. */
+  SEN_TRACING_F2_PER_F1: z.coerce.number().int().min(1).max(10_000).default(50),
+  SEN_TRACING_F2_TOTAL: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -11,3 +11,6 @@ export { prepareDatabase } from './prepare-database';
 export { grantsOf } from './modules/access/sessions';
 export { searchPeople, type PeopleSearch } from './modules/people/search-people';
 export { scoreAndStore, type MatchRow } from './modules/people/find-duplicates';
+export { issueCertificatesUnchecked, contentHash, signedCertificateRow } from './modules/certificates/issue-certificates';
+export { resolvePersonRef } from './modules/certificates/repo';
+export { currentSigner } from './modules/certificates/signing-keys';

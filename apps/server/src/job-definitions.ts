@@ -4,7 +4,12 @@ import type { Deps } from './context';
 import type { JobQueue } from './jobs';
 import { scanDuplicatesJob } from './modules/people/scan-duplicates';
 import { checkinsPartitionsJob } from './modules/checkins/maintain-partitions';
+import { secondDegreeJob } from './modules/tracing/second-degree';
+import { reportsFoldJob } from './modules/reports/fold';
+import { importTargetsJob } from './modules/vaccination/process-target-import';
+import { deliverNotificationsJob } from './modules/notifications/deliver-notifications';
 
+import { bulkIssueJob } from './modules/certificates/bulk-issue';
 /** The jobs of every module, registered on the queue in the server (embedded) or in `npm run worker`. */
 export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
   queue.define({
@@ -21,4 +26,9 @@ export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
   });
   queue.define({ ...scanDuplicatesJob({ ...deps, jobs: queue }), policy: 'stately' });
   queue.define(checkinsPartitionsJob(deps));
+  queue.define(secondDegreeJob(deps));
+  queue.define(reportsFoldJob(deps.db, queue));
+  queue.define({ ...importTargetsJob({ ...deps, jobs: queue }), policy: 'stately' });
+  queue.define(deliverNotificationsJob(deps));
+  queue.define(bulkIssueJob(deps));
 }

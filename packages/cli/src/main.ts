@@ -4,6 +4,8 @@ import { loadConfig, openDatabase, startServer, JobQueue, registerJobs, NO_JOBS,
 import { ensureWebBuild } from './ensure-web-build';
 import { runDemo } from './demo/index';
 import { registerCertCommands } from './commands/cert';
+import { registerCertIssueCommand } from './commands/cert-issue';
+import { registerKeysCommands } from './commands/keys';
 
 const program = new Command('sen').description('Sen: an open-source epidemic response platform').showHelpAfterError();
 
@@ -106,6 +108,8 @@ program
   });
 
 registerCertCommands(program);
+registerCertIssueCommand(program);
+registerKeysCommands(program);
 
 type DemoUser = { username: string; role: string; areaName: string; password: string };
 

@@ -7,3 +7,5 @@ export * from './app-error';
 export * from './people-contract';
 export * from './vaccination/index';
 export * from './tracing/index';
+export * from './certificates/index';
+export * from './declarations/index';

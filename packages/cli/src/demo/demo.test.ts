@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '@sen/db';
 import { checkNationalId, parsePartialDate, ROLES, searchForm } from '@sen/domain';
 import { createTestConnection } from '../../../../apps/server/src/testing/test-db';
-import { runDemo } from './index';
+import { DEMO_MODULES, runDemo } from './index';
 import { cleanCounts, isCleanName } from './names';
 import { generatePopulation, readCommunes, type DemoCommune, type GeneratedHousehold } from './population';
 
@@ -119,10 +119,17 @@ describe('loadDemoPopulation and runDemo', () => {
     expect(byRole.get('commune_officer')).toMatchObject({ username: 'xa.badinh', area: '00004' });
     const citizen = await conn.pool.query(`SELECT u.person_id FROM users u WHERE u.username = 'nguoidan'`);
     expect(citizen.rows[0].person_id).toBeTruthy();
+    // Every module's demo data comes after, in order; the campaign fits the stock even at this small size.
+    expect(Object.keys(first.modules)).toEqual([...DEMO_MODULES]);
+    expect(first.modules.vaccination).toMatchObject({ created: true });
+    const doses = await conn.pool.query(`SELECT count(*)::int AS n FROM doses`);
+    expect(doses.rows[0].n).toBeGreaterThan(1_000);
 
     const second = await runDemo(conn, { people: 3_000, seed: 1 });
     expect(second.loaded).toBeNull();
     expect(second.users.some((u) => u.created)).toBe(false);
+    expect(second.modules.vaccination).toMatchObject({ created: false });
+    expect((await conn.pool.query(`SELECT count(*)::int AS n FROM doses`)).rows[0].n).toBe(doses.rows[0].n);
 
     const more = await runDemo(conn, { people: 1_000, seed: 1, add: true });
     expect(more.loaded?.people).toBe(1_000);

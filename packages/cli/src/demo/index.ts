@@ -2,6 +2,10 @@ import type { Connection } from '@sen/db';
 import { loadConfig, NO_JOBS, type Config, type Deps } from '@sen/server';
 import { loadDemoPopulation, type LoadProgress, type LoadResult } from './population';
 import { createDemoUsers, type DemoUser } from './users';
+import { loadDemoCertificates } from './certificates';
+import { loadDemoVaccinationCampaign } from './vaccination-campaign';
+import { loadDemoVaccinationTargets } from './vaccination-targets';
+import { seedVenuesCheckins } from './venues-checkins';
 
 export { generatePopulation, loadDemoPopulation, readCommunes, communeWeight, isSouth } from './population';
 export type { DemoCommune, GeneratedHousehold, PersonRow, HouseholdRow, IdentifierRow, LoadProgress, LoadResult, PlantedDuplicate } from './population';
@@ -20,6 +24,8 @@ export interface RunDemoOptions {
   /** The server's dependencies; built from `config` (or development defaults) and the connection when absent. */
   deps?: Deps;
   config?: Config;
+  /** Which modules' demo data to add after people and accounts (default all of MODULE_STEPS, in their order). */
+  modules?: readonly DemoModule[];
   /** Progress lines for a console. */
   log?: (line: string) => void;
   onProgress?: (p: LoadProgress) => void;
@@ -31,7 +37,25 @@ export interface DemoSummary {
   /** What was loaded now; null when the registry already had people and adding was not asked. */
   loaded: LoadResult | null;
   users: DemoUser[];
+  /** What each module's demo step wrote (each step is safe to run again and then writes nothing new). */
+  modules: Record<string, unknown>;
 }
+
+type DemoStep = (conn: Connection, deps: Deps, opts: { seed: number | string; log?: (s: string) => void }) => Promise<unknown>;
+
+/**
+ * The modules' demo data, in dependency order: the campaign brings the vaccine supply and sites, targets and
+ * invitations build on its sessions, certificates on its doses; venues and check-ins need the demo accounts.
+ */
+const MODULE_STEPS = [
+  ['vaccination', loadDemoVaccinationCampaign],
+  ['targets', loadDemoVaccinationTargets],
+  ['certificates', loadDemoCertificates],
+  ['checkins', seedVenuesCheckins],
+] as const satisfies readonly (readonly [string, DemoStep])[];
+
+export type DemoModule = (typeof MODULE_STEPS)[number][0];
+export const DEMO_MODULES: readonly DemoModule[] = MODULE_STEPS.map(([name]) => name);
 
 /**
  * Demo data for a first start or `sen demo --people N`: a synthetic population when the registry is empty (or
@@ -72,5 +96,12 @@ export async function runDemo(a: Connection | (RunDemoOptions & { conn: Connecti
   const users = await createDemoUsers(deps, options.password ? { password: options.password } : {});
   const created = users.filter((u) => u.created).length;
   log?.(created ? `Created ${created} demo accounts.` : 'The demo accounts exist already.');
-  return { existingPeople, loaded, users };
+  const modules: Record<string, unknown> = {};
+  if (options.people > 0 || existingPeople > 0) {
+    const wanted = new Set(options.modules ?? DEMO_MODULES);
+    for (const [name, step] of MODULE_STEPS) {
+      if (wanted.has(name)) modules[name] = await (step as DemoStep)(conn, deps, { seed, ...(log ? { log } : {}) });
+    }
+  }
+  return { existingPeople, loaded, users, modules };
 }

@@ -9,6 +9,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -21,7 +23,33 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AdverseEvents {
+  area_path: string;
+  causality: string | null;
+  causality_note: string | null;
+  causality_set_at: Timestamp | null;
+  causality_set_by: string | null;
+  description: string | null;
+  dose_id: string;
+  id: string;
+  onset_at: Timestamp;
+  outcome: string;
+  person_id: string;
+  product: string;
+  reported_at: Generated<Timestamp>;
+  reported_by: string | null;
+  request_hash: string;
+  serious: boolean;
+  session_id: string | null;
+  severity: string;
+  site_id: string | null;
+  symptoms: string[];
+  vaccine_code: string;
+}
 
 export interface Areas {
   code: string;
@@ -53,6 +81,43 @@ export interface AuditLog {
   request_id: string | null;
 }
 
+export interface CertificateRevocations {
+  certificate_id: string;
+  expires_at: Timestamp;
+  hash: string;
+  hash_type: string;
+  id: string;
+  kid: string;
+  revoked_at: Timestamp;
+}
+
+export interface Certificates {
+  area_path: string | null;
+  country_uci_hash: string;
+  dose_id: string | null;
+  dose_number: number | null;
+  event_on: Timestamp;
+  expires_at: Timestamp;
+  hcert: string;
+  id: string;
+  issued_at: Timestamp;
+  issued_by: string | null;
+  kid: string;
+  kind: string;
+  payload_hash: string;
+  person_id: string;
+  product: string | null;
+  reason: string | null;
+  revoked_at: Timestamp | null;
+  series_doses: number | null;
+  signature_hash: string;
+  source_id: string | null;
+  status: Generated<string>;
+  superseded_by: string | null;
+  uci_hash: string;
+  uvci: string;
+}
+
 export interface Checkins {
   checked_in_at: Timestamp;
   checked_out_at: Timestamp | null;
@@ -62,6 +127,104 @@ export interface Checkins {
   recorded_at: Generated<Timestamp>;
   source: string;
   venue_id: string;
+}
+
+export interface CheckpointPassages {
+  certificate_hash: string | null;
+  checkpoint_id: string;
+  failure_reason: string | null;
+  id: string;
+  passed_at: Timestamp;
+  recorded_by: string | null;
+  result: string;
+  via: string;
+}
+
+export interface Checkpoints {
+  active: Generated<boolean>;
+  area_path: string;
+  commune_code: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  name: string;
+  qr_token: string;
+}
+
+export interface Contacts {
+  area_path: string | null;
+  confirmed_at: Generated<Timestamp>;
+  confirmed_by: string | null;
+  contact_area_path: string | null;
+  contact_person_id: string;
+  exposure_end: Timestamp;
+  exposure_minutes: Generated<Numeric>;
+  exposure_start: Timestamp;
+  generation: number;
+  id: string;
+  index_person_id: string;
+  note: string | null;
+  risk: string | null;
+  source: string;
+  status: Generated<string>;
+  trace_run_id: string | null;
+  venue_id: string | null;
+  via_contact_id: string | null;
+}
+
+export interface DeclarationAlerts {
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  area_path: string;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  created_at: Generated<Timestamp>;
+  declaration_id: string;
+  id: string;
+  note: string | null;
+  person_id: string;
+  reasons: string[];
+  status: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface Doses {
+  administered_at: Timestamp;
+  administered_on: Timestamp;
+  area_path: string;
+  backfill_source: string | null;
+  catalog_version: string;
+  completes_series: Generated<boolean>;
+  component: string | null;
+  dose_kind: string;
+  dose_number: number;
+  evidence_note: string | null;
+  id: string;
+  lot_id: string | null;
+  lot_number: string | null;
+  observation_by: string | null;
+  observation_done_at: Timestamp | null;
+  observation_outcome: string | null;
+  overridden_problems: Generated<string[]>;
+  override_reason: string | null;
+  person_area_path: string | null;
+  person_id: string;
+  place: string | null;
+  product: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  request_hash: string;
+  review_note: string | null;
+  review_status: Generated<string>;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  same_day_override: Generated<boolean>;
+  screening_id: string | null;
+  session_id: string | null;
+  site_id: string | null;
+  source: Generated<string>;
+  vaccine_code: string;
+  verified: Generated<boolean>;
 }
 
 export interface DuplicateCandidates {
@@ -77,6 +240,21 @@ export interface DuplicateCandidates {
   status: Generated<string>;
 }
 
+export interface HealthDeclarations {
+  answers: Json;
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  declared_by: string;
+  declared_for: Timestamp;
+  id: string;
+  kind: string;
+  on_behalf: boolean;
+  person_id: string;
+  rule_version: string;
+  symptoms: Generated<string[]>;
+  warnings: Generated<string[]>;
+}
+
 export interface Households {
   address: string | null;
   area_path: string | null;
@@ -84,6 +262,21 @@ export interface Households {
   created_at: Generated<Timestamp>;
   id: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface NotificationOutbox {
+  attempts: Generated<number>;
+  channel: string;
+  created_at: Generated<Timestamp>;
+  dedupe_key: string;
+  id: string;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  params: Generated<Json>;
+  person_id: string;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+  template: string;
 }
 
 export interface People {
@@ -124,6 +317,94 @@ export interface PersonMerges {
   survivor_id: string;
 }
 
+export interface PersonQr {
+  issued_at: Generated<Timestamp>;
+  issued_by: string | null;
+  person_id: string;
+  ref: string;
+  revoked_at: Timestamp | null;
+  version: number;
+}
+
+export interface PriorityGroups {
+  active: Generated<boolean>;
+  code: string;
+  name_en: string;
+  name_vi: string;
+  rank: number;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
+export interface ReportAdverseDeltas {
+  area_path: string;
+  day: Timestamp;
+  n: number;
+  serious: boolean;
+  severity: string;
+  symptoms: string[];
+  vaccine_code: string;
+}
+
+export interface ReportAttendanceDeltas {
+  area_path: string;
+  day: Timestamp;
+  kind: string;
+  n: number;
+  status: string;
+}
+
+export interface ReportCounts {
+  area_path: string;
+  day: Timestamp;
+  dim1: Generated<string>;
+  dim2: Generated<string>;
+  dim3: Generated<string>;
+  metric: string;
+  n: Int8;
+  parent_path: string;
+}
+
+export interface ReportDoseDeltas {
+  area_path: string;
+  completes_series: boolean;
+  day: Timestamp;
+  dose_kind: string;
+  dose_number: number;
+  lot_id: string | null;
+  n: number;
+  person_area_path: string;
+  site_id: string | null;
+  vaccine_code: string;
+}
+
+export interface ReportPending {
+  area_path: string | null;
+  day: Timestamp | null;
+  dim1: string | null;
+  dim2: string | null;
+  dim3: string | null;
+  metric: string | null;
+  n: number | null;
+}
+
+export interface ReportScreeningDeltas {
+  area_path: string;
+  day: Timestamp;
+  n: number;
+  outcome: string;
+  reasons: string[];
+}
+
+export interface RiskAreas {
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  level: Generated<string>;
+  since: Timestamp;
+  until: Timestamp | null;
+}
+
 export interface Roles {
   code: string;
   level: string;
@@ -137,6 +418,35 @@ export interface SchemaMigrations {
   checksum: string;
   name: string;
   version: number;
+}
+
+export interface Screenings {
+  answers: Generated<Json>;
+  area_path: string;
+  id: string;
+  outcome: string;
+  person_id: string;
+  reasons: Generated<string[]>;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  request_hash: string;
+  rule_set_version: string;
+  screened_at: Timestamp;
+  session_id: string | null;
+  site_id: string | null;
+  vaccine_code: string | null;
+  vitals: Generated<Json>;
+}
+
+export interface SessionArrivals {
+  area_path: string;
+  arrived_at: Timestamp;
+  id: string;
+  method: Generated<string>;
+  person_id: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  session_id: string;
 }
 
 export interface Sessions {
@@ -226,6 +536,110 @@ export interface StockEvents {
   store_id: string;
 }
 
+export interface TargetImportErrors {
+  column_name: string;
+  import_id: string;
+  message: string;
+  problem: string;
+  row_number: number;
+}
+
+export interface TargetImportFiles {
+  content: Buffer;
+  import_id: string;
+}
+
+export interface TargetImports {
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  failure: string | null;
+  file_name: string;
+  finished_at: Timestamp | null;
+  format: string;
+  id: string;
+  list_id: string;
+  people_created: Generated<number>;
+  people_linked: Generated<number>;
+  rows_failed: Generated<number>;
+  rows_ok: Generated<number>;
+  rows_total: Generated<number>;
+  size_bytes: number;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  uploaded_by: string;
+}
+
+export interface TargetListEntries {
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  id: string;
+  import_id: string | null;
+  list_id: string;
+  person_id: string;
+  priority_group: string | null;
+  row_number: number | null;
+}
+
+export interface TargetLists {
+  area_code: string;
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  name: string;
+}
+
+export interface TraceCandidates {
+  best_venue_id: string | null;
+  contact_count: number;
+  contact_id: string | null;
+  distinct_visits: number;
+  exposure_end: Timestamp;
+  exposure_start: Timestamp;
+  generation: number;
+  id: string;
+  opened_at: Timestamp | null;
+  opened_by: string | null;
+  overlap_minutes: Numeric;
+  person_id: string;
+  rank: number;
+  risk: string;
+  run_id: string;
+  score: Numeric;
+  status: Generated<string>;
+  venue_ids: string[];
+  via_contact_id: string | null;
+}
+
+export interface TraceRuns {
+  area_path: string | null;
+  candidate_count: Generated<number>;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  f2_limits: Json | null;
+  f2_status: string | null;
+  f2_summary: Json | null;
+  id: string;
+  index_person_id: string;
+  reason: string;
+  rule: Json;
+  test_date: Timestamp | null;
+  visits: Generated<Json>;
+  window_from: Timestamp;
+  window_to: Timestamp;
+}
+
+export interface TrustListVersions {
+  body: string;
+  content_hash: string;
+  etag: string;
+  published_at: Generated<Timestamp>;
+  revocation_count: number;
+  rules_version: string;
+  signer_kids: string[];
+  version: number;
+}
+
 export interface UserRoles {
   area_code: string;
   area_path: string;
@@ -247,6 +661,59 @@ export interface Users {
   username: string;
 }
 
+export interface VaccinationInvitations {
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  due_on: Timestamp | null;
+  id: string;
+  person_id: string;
+  priority_rank: number | null;
+  registration_id: string | null;
+  session_id: string;
+  status: Generated<string>;
+  target_entry_id: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface VaccinationRegistrations {
+  area_code: string;
+  area_path: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  note: string | null;
+  person_id: string;
+  preferred_date: Timestamp | null;
+  priority_group: string | null;
+  product: string | null;
+  site_id: string | null;
+  source: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface VaccinationSessions {
+  area_path: string;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  capacity: number;
+  closed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  ends_at: Timestamp;
+  id: string;
+  note: string | null;
+  opened_at: Timestamp | null;
+  products: string[];
+  session_date: Timestamp;
+  shift_id: string | null;
+  site_id: string;
+  starts_at: Timestamp;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface VaccinationSites {
   active: Generated<boolean>;
   address: string | null;
@@ -264,6 +731,15 @@ export interface VaccinationSites {
   store_id: string | null;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
+}
+
+export interface VaccineCatalogVersions {
+  body: Json;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  source: string;
+  valid_from: Timestamp;
+  version: string;
 }
 
 export interface VaccineLots {
@@ -302,22 +778,45 @@ export interface Venues {
   name: string;
   opening_hours: string | null;
   owner_user_id: string;
+  qr_rotated_at: Timestamp | null;
+  qr_version: Generated<number>;
   type: string;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
 }
 
 export interface DB {
+  adverse_events: AdverseEvents;
   areas: Areas;
   audit_log: AuditLog;
+  certificate_revocations: CertificateRevocations;
+  certificates: Certificates;
   checkins: Checkins;
+  checkpoint_passages: CheckpointPassages;
+  checkpoints: Checkpoints;
+  contacts: Contacts;
+  declaration_alerts: DeclarationAlerts;
+  doses: Doses;
   duplicate_candidates: DuplicateCandidates;
+  health_declarations: HealthDeclarations;
   households: Households;
+  notification_outbox: NotificationOutbox;
   people: People;
   person_identifiers: PersonIdentifiers;
   person_merges: PersonMerges;
+  person_qr: PersonQr;
+  priority_groups: PriorityGroups;
+  report_adverse_deltas: ReportAdverseDeltas;
+  report_attendance_deltas: ReportAttendanceDeltas;
+  report_counts: ReportCounts;
+  report_dose_deltas: ReportDoseDeltas;
+  report_pending: ReportPending;
+  report_screening_deltas: ReportScreeningDeltas;
+  risk_areas: RiskAreas;
   roles: Roles;
   schema_migrations: SchemaMigrations;
+  screenings: Screenings;
+  session_arrivals: SessionArrivals;
   sessions: Sessions;
   settings: Settings;
   shift_members: ShiftMembers;
@@ -326,9 +825,21 @@ export interface DB {
   site_staff: SiteStaff;
   stock_balances: StockBalances;
   stock_events: StockEvents;
+  target_import_errors: TargetImportErrors;
+  target_import_files: TargetImportFiles;
+  target_imports: TargetImports;
+  target_list_entries: TargetListEntries;
+  target_lists: TargetLists;
+  trace_candidates: TraceCandidates;
+  trace_runs: TraceRuns;
+  trust_list_versions: TrustListVersions;
   user_roles: UserRoles;
   users: Users;
+  vaccination_invitations: VaccinationInvitations;
+  vaccination_registrations: VaccinationRegistrations;
+  vaccination_sessions: VaccinationSessions;
   vaccination_sites: VaccinationSites;
+  vaccine_catalog_versions: VaccineCatalogVersions;
   vaccine_lots: VaccineLots;
   vaccine_stores: VaccineStores;
   venues: Venues;
