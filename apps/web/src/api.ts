@@ -162,7 +162,7 @@ function parseFieldErrors(raw: unknown): FieldError[] {
   return out;
 }
 
-async function request<T>(method: string, path: string, options: { query?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function request<T>(method: string, path: string, options: { query?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.signal) init.signal = options.signal;

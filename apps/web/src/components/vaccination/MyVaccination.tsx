@@ -1,0 +1,186 @@
+import { Alert, Badge, Button, Card, Group, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { request } from '../../api';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { AreaPicker } from '../AreaPicker';
+import { ProblemAlert } from '../ProblemAlert';
+import { PageLoader, useVaccineName } from './common';
+import * as v from './vaccinationApi';
+import { DayInput } from './DayInput';
+
+interface PriorityGroup {
+  code: string;
+  rank: number;
+  nameVi: string;
+  nameEn: string;
+  active: boolean;
+}
+
+const day = (iso: string) => formatDate(`${iso}T00:00:00`);
+
+/** The citizen's doses, next due date and registrations, with a form to register for vaccination. */
+export function MyVaccination({ communeCode }: { communeCode: string | null }) {
+  const { t } = useTranslation();
+  const vaccineName = useVaccineName();
+  const history = useQuery({ queryKey: ['me', 'vaccination'], queryFn: ({ signal }) => v.myVaccination(signal), retry: false });
+  return (
+    <Card withBorder padding="md">
+      <Title order={2} size="h4" mb="sm">
+        {t('vaccination.me.title')}
+      </Title>
+      {history.isPending ? (
+        <PageLoader />
+      ) : history.isError ? (
+        <ProblemAlert error={history.error} />
+      ) : history.data.doses.length === 0 ? (
+        <Text c="dimmed">{t('vaccination.me.noDoses')}</Text>
+      ) : (
+        <Table verticalSpacing="sm" data-testid="my-doses">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('vaccination.me.date')}</Table.Th>
+              <Table.Th>{t('vaccination.vaccine')}</Table.Th>
+              <Table.Th>{t('vaccination.me.dose')}</Table.Th>
+              <Table.Th>{t('vaccination.lot')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {history.data.doses.map((d) => (
+              <Table.Tr key={d.id}>
+                <Table.Td>{day(d.administeredOn)}</Table.Td>
+                <Table.Td>{vaccineName(d.vaccineCode)}</Table.Td>
+                <Table.Td>
+                  {t(`vaccination.doseKind.${d.doseKind}`, { n: d.doseNumber })}{' '}
+                  {!d.verified && (
+                    <Badge color="gray" variant="light">
+                      {t('vaccination.me.unverified')}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>{d.lotNumber ?? '—'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {history.data?.nextDue && (
+        <Alert color="blue" mt="sm">
+          {t('vaccination.nextDue', { date: day(history.data.nextDue.earliest) })}
+          {history.data.nextDue.recommended !== history.data.nextDue.earliest ? ` · ${t('vaccination.me.recommended', { date: day(history.data.nextDue.recommended) })}` : ''}
+        </Alert>
+      )}
+      <Registrations communeCode={communeCode} />
+    </Card>
+  );
+}
+
+function Registrations({ communeCode }: { communeCode: string | null }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const registrations = useQuery({ queryKey: ['me', 'registrations'], queryFn: ({ signal }) => v.myRegistrations(signal), retry: false });
+  const groups = useQuery({
+    queryKey: ['vaccination', 'priority-groups'],
+    queryFn: ({ signal }) => request<{ items: PriorityGroup[] }>('GET', '/api/vaccination/priority-groups', { signal }),
+    retry: false,
+    staleTime: 60 * 60_000,
+  });
+  const [id, setId] = useState(() => v.clientId());
+  const [group, setGroup] = useState<string | null>(null);
+  const [areaCode, setAreaCode] = useState<string | null>(communeCode);
+  const [preferredDate, setPreferredDate] = useState('');
+  const [note, setNote] = useState('');
+  const register = useMutation({
+    mutationFn: () =>
+      v.registerMe({
+        id,
+        ...(group ? { priorityGroup: group } : {}),
+        ...(areaCode ? { areaCode } : {}),
+        ...(preferredDate ? { preferredDate } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      }),
+    onSuccess: () => {
+      setId(v.clientId());
+      setNote('');
+      void queryClient.invalidateQueries({ queryKey: ['me', 'registrations'] });
+    },
+  });
+  const cancel = useMutation({
+    mutationFn: (regId: string) => v.cancelRegistration(regId),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['me', 'registrations'] }),
+  });
+  const items = registrations.data?.items ?? [];
+  const invitations = registrations.data?.invitations ?? [];
+  const open = items.some((r) => r.status === 'active');
+  return (
+    <Stack gap="sm" mt="md">
+      <Text fw={600}>{t('vaccination.me.registrations')}</Text>
+      {registrations.isError && <ProblemAlert error={registrations.error} />}
+      {items.length === 0 && !registrations.isError && (
+        <Text size="sm" c="dimmed">
+          {t('vaccination.me.noRegistrations')}
+        </Text>
+      )}
+      {items.map((r) => (
+        <Group key={r.id} gap="xs">
+          <Text size="sm">{formatDate(r.createdAt)}</Text>
+          <Badge variant="light">{t(`vaccination.registrationStatus.${r.status}`, { defaultValue: r.status })}</Badge>
+          {r.preferredDate && <Text size="sm">{t('vaccination.me.wantedOn', { date: day(r.preferredDate) })}</Text>}
+          {r.priorityGroup && <Text size="sm">{r.priorityGroup}</Text>}
+          {r.status === 'active' && (
+            <Button size="compact-sm" variant="subtle" color="red" loading={cancel.isPending} onClick={() => cancel.mutate(r.id)}>
+              {t('vaccination.me.cancelRegistration')}
+            </Button>
+          )}
+        </Group>
+      ))}
+      <ProblemAlert error={cancel.error} />
+      {invitations.length > 0 && (
+        <Stack gap={4}>
+          <Text fw={600}>{t('vaccination.me.invitations')}</Text>
+          {invitations.map((i) => (
+            <Group key={i.id} gap="xs">
+              <Text size="sm">
+                {day(i.sessionDate)} {formatDateTime(i.startsAt).slice(11, 16)}–{formatDateTime(i.endsAt).slice(11, 16)} · {i.siteName}
+                {i.siteAddress ? `, ${i.siteAddress}` : ''}
+              </Text>
+              <Badge variant="light">{t(`vaccination.invitationStatus.${i.status}`)}</Badge>
+            </Group>
+          ))}
+        </Stack>
+      )}
+      {register.isSuccess && <Alert color="green">{t('vaccination.me.registered')}</Alert>}
+      {!open && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            register.mutate();
+          }}
+        >
+          <Stack gap="xs">
+            <AreaPicker label={t('vaccination.me.area')} description={t('vaccination.me.areaHelp')} kind="commune" value={areaCode} onChange={(c) => setAreaCode(c)} required />
+            <DayInput label={t('vaccination.me.preferredDate')} value={preferredDate} onChange={setPreferredDate} />
+            {!groups.isError && (
+              <Select
+                label={t('vaccination.me.priorityGroup')}
+                data={(groups.data?.items ?? []).filter((g) => g.active).map((g) => ({ value: g.code, label: `${g.rank}. ${i18n.language === 'en' ? g.nameEn : g.nameVi}` }))}
+                value={group}
+                onChange={setGroup}
+                clearable
+                searchable
+              />
+            )}
+            <Textarea label={t('vaccination.me.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} autosize minRows={2} />
+            <ProblemAlert error={register.error} />
+            <Group>
+              <Button type="submit" disabled={!areaCode} loading={register.isPending}>
+                {t('vaccination.me.register')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,481 @@
+/**
+ * The vaccination and reports API as the web app uses it. Supply chain and sites follow
+ * apps/server/src/modules/vaccination/{schemas,sites-schemas}.ts; the site workflow and reports follow the routes of
+ * the "sessions" and "reports" modules. Every shape lives here so a change on the server is one edit.
+ */
+import { request } from '../../api';
+
+type Q = Record<string, string | number | null | undefined>;
+const enc = encodeURIComponent;
+
+/** A UUIDv7 made on the device: the idempotency key of a write, so a retry or a queued sync never duplicates it. */
+export function clientId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  const ms = Date.now();
+  for (let i = 0; i < 6; i++) bytes[i] = Math.floor(ms / 2 ** (8 * (5 - i))) & 0xff;
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// ---- catalog ----
+export interface CatalogVaccine {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  platform: string;
+  seriesDoses: number;
+  minIntervalDays: number;
+  recommendedIntervalDays: number;
+  minAgeYears: number;
+  maxAgeYears: number | null;
+  defaultDosesPerVial: number;
+}
+export interface Catalog {
+  version: number;
+  validFrom: string;
+  vaccines: CatalogVaccine[];
+}
+export const getCatalog = (signal?: AbortSignal) => request<Catalog>('GET', '/api/vaccination/catalog', { signal });
+
+// ---- supply chain ----
+export const STORE_LEVELS = ['national', 'province', 'commune', 'site'] as const;
+export type StoreLevel = (typeof STORE_LEVELS)[number];
+export const DISCARD_REASONS = ['opened_vial', 'closed_vial', 'expired', 'cold_chain', 'damaged'] as const;
+export type DiscardReason = (typeof DISCARD_REASONS)[number];
+export type EventKind = 'receive' | 'ship_out' | 'ship_in' | 'issue' | 'return' | 'discard' | 'adjust';
+
+export interface Store {
+  id: string;
+  name: string;
+  level: StoreLevel;
+  areaCode: string;
+  areaPath: string;
+  parentStoreId: string | null;
+  createdAt: string;
+}
+export interface Lot {
+  id: string;
+  vaccineCode: string;
+  vaccineName: string | null;
+  lotNumber: string;
+  expiryDate: string;
+  dosesPerVial: number;
+  recalledAt: string | null;
+  recallReason: string | null;
+  createdAt: string;
+}
+export interface Shipment {
+  id: string;
+  fromStoreId: string;
+  toStoreId: string;
+  lotId: string;
+  doses: number;
+  status: 'in_transit' | 'received' | 'cancelled';
+  shippedAt: string;
+  receivedAt: string | null;
+}
+export interface StockEvent {
+  id: string;
+  storeId: string;
+  lotId: string;
+  kind: EventKind;
+  doses: number;
+  balanceAfter: number;
+  discardReason: string | null;
+  shipmentId: string | null;
+  sessionRef: string | null;
+  occurredAt: string;
+  note: string | null;
+}
+export interface StockItem {
+  lotId: string;
+  vaccineCode: string;
+  lotNumber: string;
+  expiryDate: string;
+  recalled: boolean;
+  expired: boolean;
+  onHand: number;
+  inTransitIn: number;
+}
+export interface Stock {
+  store: Store;
+  items: StockItem[];
+  incoming: Shipment[];
+}
+export interface LotTrace {
+  lot: Lot;
+  stores: { store: Store; onHand: number; totals: Record<EventKind, number> }[];
+  shipments: Shipment[];
+  events: StockEvent[];
+  eventsTruncated: boolean;
+}
+export interface Movement {
+  event: StockEvent;
+  shipment: Shipment | null;
+  replayed: boolean;
+}
+
+export const listStores = (query: { level?: StoreLevel; area?: string; limit?: number }, signal?: AbortSignal) =>
+  request<{ items: Store[]; hasMore: boolean }>('GET', '/api/vaccination/stores', { query, signal });
+export const createStore = (body: { name: string; level: StoreLevel; areaCode: string; parentStoreId?: string | null }) =>
+  request<Store>('POST', '/api/vaccination/stores', { body });
+export const getStock = (storeId: string, signal?: AbortSignal) => request<Stock>('GET', `/api/vaccination/stores/${enc(storeId)}/stock`, { signal });
+export const listLots = (query: { vaccineCode?: string; limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: Lot[]; hasMore: boolean }>('GET', '/api/vaccination/lots', { query, signal });
+export const createLot = (body: { vaccineCode: string; lotNumber: string; expiryDate: string; dosesPerVial?: number }) =>
+  request<Lot>('POST', '/api/vaccination/lots', { body });
+export const recallLot = (id: string, reason: string) => request<Lot>('POST', `/api/vaccination/lots/${enc(id)}/recall`, { body: { reason } });
+export const traceLot = (id: string, signal?: AbortSignal) => request<LotTrace>('GET', `/api/vaccination/lots/${enc(id)}/trace`, { signal });
+
+export const MOVEMENT_KINDS = ['receive', 'ship', 'issue', 'return', 'discard', 'count'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+export interface MovementInput {
+  lotId: string;
+  doses: number;
+  note?: string;
+  toStoreId?: string;
+  reason?: DiscardReason;
+  sessionRef?: string;
+}
+
+/** One stock movement at a store; the clientId makes a double tap or a retry move the doses once. */
+export function recordMovement(storeId: string, kind: MovementKind, input: MovementInput, key: string) {
+  const base = { lotId: input.lotId, clientId: key, ...(input.note ? { note: input.note } : {}) };
+  let body: Record<string, unknown>;
+  if (kind === 'count') body = { ...base, counted: input.doses };
+  else if (kind === 'ship') body = { ...base, doses: input.doses, toStoreId: input.toStoreId };
+  else if (kind === 'discard') body = { ...base, doses: input.doses, reason: input.reason };
+  else if (kind === 'issue' || kind === 'return') body = { ...base, doses: input.doses, ...(input.sessionRef ? { sessionRef: input.sessionRef } : {}) };
+  else body = { ...base, doses: input.doses };
+  return request<Movement>('POST', `/api/vaccination/stores/${enc(storeId)}/${kind}`, { body });
+}
+export const confirmShipment = (shipmentId: string, key: string) =>
+  request<Movement>('POST', `/api/vaccination/shipments/${enc(shipmentId)}/receive`, { body: { clientId: key } });
+
+// ---- sites, staff, shifts ----
+export const SITE_KINDS = ['fixed', 'mobile', 'hospital'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+export const STAFF_ROLES = ['screener', 'vaccinator', 'observer', 'recorder', 'site_lead'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface Site {
+  id: string;
+  kind: SiteKind;
+  name: string;
+  areaCode: string;
+  areaPath: string;
+  address: string | null;
+  capacityPerHour: number;
+  openingDays: number[];
+  opensAt: string;
+  closesAt: string;
+  storeId: string | null;
+  active: boolean;
+  version: number;
+}
+export interface SiteInput {
+  kind: SiteKind;
+  name: string;
+  areaCode: string;
+  address?: string | null;
+  capacityPerHour: number;
+  openingDays: number[];
+  opensAt: string;
+  closesAt: string;
+  storeId?: string | null;
+}
+export interface Staff {
+  siteId: string;
+  personId: string;
+  fullName: string;
+  userId: string | null;
+  role: StaffRole;
+  active: boolean;
+  addedAt: string;
+}
+export interface Shift {
+  id: string;
+  siteId: string;
+  date: string;
+  startsAt: string;
+  endsAt: string;
+  localStart: string;
+  localEnd: string;
+  note: string | null;
+  members: { personId: string; fullName: string; role: StaffRole }[];
+  complete: boolean;
+  missing: StaffRole[];
+}
+
+export const listSites = (query: { area?: string; kind?: SiteKind; active?: 'true' | 'false'; limit?: number }, signal?: AbortSignal) =>
+  request<{ items: Site[]; hasMore: boolean }>('GET', '/api/vaccination/sites', { query, signal });
+export const getSite = (id: string, signal?: AbortSignal) => request<Site>('GET', `/api/vaccination/sites/${enc(id)}`, { signal });
+export const createSite = (body: SiteInput) => request<Site>('POST', '/api/vaccination/sites', { body });
+export const listStaff = (siteId: string, signal?: AbortSignal) => request<{ items: Staff[] }>('GET', `/api/vaccination/sites/${enc(siteId)}/staff`, { signal });
+export const addStaff = (siteId: string, body: { personId: string; role: StaffRole }) => request<Staff>('POST', `/api/vaccination/sites/${enc(siteId)}/staff`, { body });
+export const listShifts = (siteId: string, query: { from?: string; to?: string }, signal?: AbortSignal) =>
+  request<{ items: Shift[]; hasMore: boolean }>('GET', `/api/vaccination/sites/${enc(siteId)}/shifts`, { query, signal });
+export const createShift = (siteId: string, body: { startsAt: string; endsAt: string; note?: string; members: { personId: string; role?: StaffRole }[] }) =>
+  request<Shift>('POST', `/api/vaccination/sites/${enc(siteId)}/shifts`, { body });
+export const removeShiftMember = (shiftId: string, personId: string) =>
+  request<Shift>('DELETE', `/api/vaccination/shifts/${enc(shiftId)}/members/${enc(personId)}`);
+
+// ---- sessions and the site workflow (apps/server/src/modules/vaccination/sessions-schemas.ts) ----
+export type SessionStatus = 'planned' | 'open' | 'closed' | 'cancelled';
+export interface Session {
+  id: string;
+  siteId: string;
+  /** The Viet Nam day of the session. */
+  date: string;
+  startsAt: string;
+  endsAt: string;
+  /** EU product codes and, in the same order, the catalog vaccine codes. */
+  products: string[];
+  vaccines: string[];
+  capacity: number;
+  status: SessionStatus;
+  shiftId: string | null;
+  note: string | null;
+  arrivals: number | null;
+  doses: number | null;
+}
+export interface SessionInput {
+  id?: string;
+  siteId: string;
+  /** Viet Nam local YYYY-MM-DDTHH:MM. */
+  startsAt: string;
+  endsAt: string;
+  vaccines: string[];
+  capacity: number;
+  shiftId?: string | null;
+}
+export interface Arrival {
+  id: string;
+  sessionId: string;
+  personId: string;
+  arrivedAt: string;
+  method: 'qr' | 'search' | 'id_number' | 'person_id';
+  fullName?: string;
+  birthDate?: string | null;
+  replayed?: boolean;
+}
+export type ScreeningOutcome = 'eligible' | 'caution' | 'defer' | 'contraindicated';
+export const VITALS = ['temperatureC', 'pulse', 'systolic', 'diastolic', 'respiratoryRate'] as const;
+export type Vital = (typeof VITALS)[number];
+export const SCREENING_QUESTIONS = [
+  'allergyToVaccine', 'anaphylaxisToPriorDose', 'allergyHistory', 'chronicDisease', 'chronicDiseaseUncontrolled', 'acuteIllness', 'immunosuppressed',
+] as const;
+export type ScreeningQuestion = (typeof SCREENING_QUESTIONS)[number];
+export interface ScreeningInput {
+  id: string;
+  personId: string;
+  sessionId: string;
+  vaccineCode?: string;
+  screenedAt?: string;
+  vitals: Partial<Record<Vital, number | null>>;
+  answers: Partial<Record<ScreeningQuestion, boolean>> & { pregnancyWeeks?: number | null; lastCovidOn?: string | null };
+}
+export interface Reason {
+  code: string;
+  vi: string;
+  en: string;
+}
+export interface Screening {
+  id: string;
+  personId: string;
+  sessionId: string | null;
+  screenedAt: string;
+  ruleSetVersion: string;
+  outcome: ScreeningOutcome;
+  reasons: (Reason & { outcome: string })[];
+  replayed: boolean;
+}
+export interface DoseInput {
+  id: string;
+  personId: string;
+  sessionId: string;
+  lotId: string;
+  component?: string;
+  administeredAt?: string;
+  override?: { reason: string };
+}
+export interface DoseProblem extends Reason {
+  severity: string;
+  overridable: boolean;
+}
+export interface Dose {
+  id: string;
+  personId: string;
+  administeredAt: string;
+  administeredOn: string;
+  siteId: string | null;
+  sessionId: string | null;
+  product: string;
+  vaccineCode: string;
+  lotNumber: string | null;
+  doseKind: 'primary' | 'booster';
+  doseNumber: number;
+  completesSeries: boolean;
+  overrideReason: string | null;
+  source: 'site' | 'backfill';
+  verified: boolean;
+  place: string | null;
+  observationEndsAt: string | null;
+  observationDoneAt: string | null;
+  replayed?: boolean;
+  warnings?: DoseProblem[];
+}
+export interface ObservationItem {
+  doseId: string;
+  personId: string;
+  fullName: string;
+  vaccineCode: string;
+  doseNumber: number;
+  doseKind: string;
+  administeredAt: string;
+  observationEndsAt: string;
+  remainingSeconds: number;
+  state: 'running' | 'ended' | 'done';
+  outcome: string | null;
+}
+export const AEFI_SYMPTOMS = [
+  'injection_site_pain', 'injection_site_swelling', 'injection_site_redness', 'fever', 'headache', 'fatigue', 'myalgia', 'arthralgia', 'chills',
+  'nausea', 'vomiting', 'diarrhoea', 'dizziness', 'syncope', 'rash', 'urticaria', 'angioedema', 'anaphylaxis', 'dyspnoea', 'chest_pain',
+  'palpitations', 'hypotension', 'seizure', 'paraesthesia', 'lymphadenopathy', 'thrombosis_with_thrombocytopenia', 'myocarditis', 'pericarditis',
+  'guillain_barre', 'other',
+] as const;
+export const AEFI_SEVERITIES = ['mild', 'moderate', 'severe'] as const;
+export const AEFI_OUTCOMES = ['recovered', 'recovering', 'not_recovered', 'recovered_with_sequelae', 'fatal', 'unknown'] as const;
+export interface AdverseEventBody {
+  id: string;
+  onsetAt: string;
+  symptoms: string[];
+  serious: boolean;
+  severity: (typeof AEFI_SEVERITIES)[number];
+  outcome: (typeof AEFI_OUTCOMES)[number];
+  description?: string;
+}
+export interface History {
+  personId: string;
+  doses: Dose[];
+  status: { dosesReceived: number; primaryVaccine: string | null; seriesLength: number | null; primaryComplete: boolean; completedOn: string | null; boosters: number; lastDoseOn: string | null };
+  nextDue: { earliest: string; recommended: string; latest: string | null } | null;
+}
+export interface SyncItemResult {
+  kind: 'screening' | 'dose';
+  index: number;
+  id: string | null;
+  status: 'created' | 'duplicate' | 'refused';
+  code: string | null;
+  message: string | null;
+}
+
+export const listSessions = (query: { siteId?: string; from?: string; to?: string; status?: SessionStatus }, signal?: AbortSignal) =>
+  request<{ items: Session[]; hasMore: boolean }>('GET', '/api/vaccination/sessions', { query, signal });
+export const getSession = (id: string, signal?: AbortSignal) => request<Session>('GET', `/api/vaccination/sessions/${enc(id)}`, { signal });
+export const createSession = (body: SessionInput) => request<Session>('POST', '/api/vaccination/sessions', { body });
+export const changeSessionStatus = (id: string, change: 'open' | 'close') => request<Session>('POST', `/api/vaccination/sessions/${enc(id)}/${change}`, { body: {} });
+export const listArrivals = (sessionId: string, signal?: AbortSignal) =>
+  request<{ items: Arrival[] }>('GET', `/api/vaccination/sessions/${enc(sessionId)}/arrivals`, { signal });
+export const recordArrival = (sessionId: string, body: { id: string; personId?: string; idNumber?: string; method?: Arrival['method'] }) =>
+  request<Arrival>('POST', `/api/vaccination/sessions/${enc(sessionId)}/arrivals`, { body });
+export const recordScreening = (body: ScreeningInput) => request<Screening>('POST', '/api/vaccination/screenings', { body });
+export const recordDose = (body: DoseInput) => request<Dose>('POST', '/api/vaccination/doses', { body });
+export const observationBoard = (sessionId: string, signal?: AbortSignal) =>
+  request<{ now: string; items: ObservationItem[] }>('GET', '/api/vaccination/observation', { query: { sessionId, includeDone: 'true' }, signal });
+export const finishObservation = (doseId: string, body: { outcome: 'no_reaction' | 'reaction'; adverseEvent?: AdverseEventBody }) =>
+  request<{ doseId: string; observationDoneAt: string; outcome: string }>('POST', `/api/vaccination/doses/${enc(doseId)}/observation`, { body });
+export const recordAdverseEvent = (body: AdverseEventBody & { doseId: string }) => request<{ id: string }>('POST', '/api/vaccination/adverse-events', { body });
+export const personHistory = (personId: string, signal?: AbortSignal) => request<History>('GET', `/api/vaccination/people/${enc(personId)}/history`, { signal });
+/** Writes queued on the tablet while offline, sent together; each carries its client id so a resend is harmless. */
+export const syncQueue = (body: { screenings: unknown[]; doses: unknown[] }) =>
+  request<{ items: SyncItemResult[]; created: number; duplicates: number; refused: number }>('POST', '/api/vaccination/sync', { body });
+
+// ---- the citizen's own record (registrations: apps/server/src/modules/vaccination/registrations.ts) ----
+export interface Registration {
+  id: string;
+  personId: string;
+  areaCode: string;
+  siteId: string | null;
+  preferredDate: string | null;
+  product: string | null;
+  priorityGroup: string | null;
+  source: string;
+  status: string;
+  note: string | null;
+  createdAt: string;
+}
+export interface SelfRegistrationInput {
+  id: string;
+  areaCode?: string;
+  preferredDate?: string;
+  priorityGroup?: string;
+  note?: string;
+}
+export const myVaccination = (signal?: AbortSignal) => request<History>('GET', '/api/me/vaccination/history', { signal });
+export interface Invitation {
+  id: string;
+  sessionId: string;
+  status: 'invited' | 'arrived' | 'no_show' | 'cancelled';
+  sessionDate: string;
+  startsAt: string;
+  endsAt: string;
+  siteName: string;
+  siteAddress: string | null;
+}
+export const myRegistrations = (signal?: AbortSignal) =>
+  request<{ items: Registration[]; invitations: Invitation[] }>('GET', '/api/vaccination/registrations/me', { signal });
+export const registerMe = (body: SelfRegistrationInput) => request<Registration>('POST', '/api/vaccination/registrations/me', { body });
+export const cancelRegistration = (id: string) => request<Registration>('POST', `/api/vaccination/registrations/${enc(id)}/cancel`);
+
+// ---- reports (apps/server/src/modules/reports) ----
+export interface ReportFilter extends Q {
+  area?: string;
+  from?: string;
+  to?: string;
+  vaccine?: string;
+}
+export type Cell = string | number | null;
+/** Every report is a table: columns named in both languages, rows keyed by column. */
+export interface ReportTable {
+  report: string;
+  period: { from: string; to: string };
+  areas: { code: string; name: string }[];
+  vaccine: string | null;
+  columns: { key: string; vi: string; en: string }[];
+  rows: Record<string, Cell>[];
+}
+export interface Dashboard {
+  period: { from: string; to: string };
+  areas: { code: string; name: string }[];
+  vaccine: string | null;
+  totals: {
+    doses: number;
+    population: number | null;
+    atLeastOneDose: number;
+    fullSeries: number;
+    booster: number;
+    screenings: number;
+    notEligible: number;
+    adverseEvents: number;
+    seriousAdverseEvents: number;
+  };
+  dosesByDay: { day: string; primary: number; booster: number }[];
+  dosesByVaccine: { vaccine: string; doses: number }[];
+  coverageByArea: { areaCode: string; area: string | null; population: number | null; atLeastOneDose: number; fullSeries: number; booster: number }[];
+}
+export const REPORT_TABLES = ['coverage', 'screenings', 'adverse-events', 'stock', 'attendance'] as const;
+export type ReportName = (typeof REPORT_TABLES)[number];
+
+export const getDashboard = (query: ReportFilter, signal?: AbortSignal) => request<Dashboard>('GET', '/api/reports/dashboard', { query, signal });
+export const getReport = (name: ReportName, query: ReportFilter, signal?: AbortSignal) => request<ReportTable>('GET', `/api/reports/${name}`, { query, signal });
+/** The CSV of a report table, downloaded by the browser with the session cookie. */
+export function reportCsvUrl(report: ReportName | 'doses', query: ReportFilter & { by?: string }): string {
+  const usp = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') usp.set(k, String(v));
+  usp.set('format', 'csv');
+  return `/api/reports/${report}?${usp.toString()}`;
+}
