@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Connection } from '@sen/db';
 import { buildApp } from '../app';
@@ -20,7 +22,9 @@ export const TEST_PASSWORD = 'correct-horse-battery';
 /** The real application on a fresh database, for inject() tests. */
 export async function createTestApp(options: { env?: Record<string, string>; jobs?: Jobs; logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
   const conn = await createTestConnection();
-  const config = loadConfig({ NODE_ENV: 'test', SEN_LOG_LEVEL: 'silent', SEN_LOGIN_ATTEMPTS_PER_15_MIN: '1000', SEN_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
+  // Keys made on first use (QR signing) go to a directory of this test process, never the checkout's data/keys.
+  const keysDir = path.join(os.tmpdir(), `sen-test-keys-${process.pid}`);
+  const config = loadConfig({ NODE_ENV: 'test', SEN_KEYS_DIR: keysDir, SEN_LOG_LEVEL: 'silent', SEN_LOGIN_ATTEMPTS_PER_15_MIN: '1000', SEN_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
   const app = await buildApp({ conn, config, jobs: options.jobs ?? NO_JOBS, logger: options.logStream ?? false });
   await app.ready();
   return {

@@ -2,12 +2,15 @@ import { sql } from '@sen/db';
 import { badRequest, conflict, notFound } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
+import { resolvePersonTokens } from '../checkins/person-qr';
 import { isUniqueViolation, loadSessionFor } from './sessions-repo';
 
 export interface ArrivalInput {
   id: string;
   personId?: string | undefined;
   idNumber?: string | undefined;
+  /** The person's signed QR token, as scanned (checked like a venue's scan: forged, altered or rotated ones refused). */
+  personToken?: string | undefined;
   method?: 'qr' | 'search' | 'id_number' | 'person_id' | undefined;
   arrivedAt?: string | undefined;
 }
@@ -55,10 +58,11 @@ export async function checkIn(deps: Deps, ctx: RequestContext, sessionId: string
     return arrivalView(byId as ArrivalRow, true);
   }
   if (session.status !== 'planned' && session.status !== 'open') throw conflict('session_not_open', `The session is ${session.status}`, { status: session.status });
-  const person = await resolvePerson(deps, input.personId, input.idNumber);
+  const scanned = input.personToken ? (await resolvePersonTokens(deps, [input.personToken], () => 'personToken'))[0] : undefined;
+  const person = await resolvePerson(deps, scanned ?? input.personId, input.idNumber);
   const arrivedAt = input.arrivedAt ? new Date(input.arrivedAt) : new Date();
   if (arrivedAt.getTime() > Date.now() + 5 * 60_000) throw badRequest('invalid_time', 'arrivedAt: not in the future', { field: 'arrivedAt' });
-  const method = input.method ?? (input.idNumber ? 'id_number' : 'person_id');
+  const method = scanned ? 'qr' : input.method ?? (input.idNumber ? 'id_number' : 'person_id');
   const existing = () => deps.db.selectFrom('session_arrivals').selectAll().where('session_id', '=', sessionId).where('person_id', '=', person.id).executeTakeFirst();
   const already = await existing();
   if (already) return arrivalView(already as ArrivalRow, true);

@@ -67,10 +67,13 @@ export const ArrivalIn = z
     id: z.uuid().describe('Client id'),
     personId: z.uuid().optional().describe('From the personal QR or a search'),
     idNumber: z.string().regex(/^[0-9A-Za-z]{6,20}$/, '6 to 20 letters or digits').optional().describe('CCCD, CMND, passport or social insurance number'),
+    personToken: z.string().min(1).max(600).optional().describe("The person's signed QR code, as scanned"),
     method: z.enum(ARRIVAL_METHODS).optional(),
     arrivedAt: Instant.optional(),
   })
-  .refine((a) => (a.personId === undefined) !== (a.idNumber === undefined), { message: 'give exactly one of personId and idNumber', path: ['personId'] })
+  .refine((a) => [a.personId, a.idNumber, a.personToken].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of personId, idNumber and personToken', path: ['personId'],
+  })
   .meta({ id: 'ArrivalCreate' });
 export const ArrivalOut = z
   .object({ id: z.string(), sessionId: z.string(), personId: z.string(), arrivedAt: z.string(), method: z.enum(ARRIVAL_METHODS), replayed: z.boolean() })

@@ -79,6 +79,20 @@ describe('the site workflow end to end', () => {
     expect(res).toMatchObject({ personId, method: 'id_number' });
     expect((await post(w.staff, `/api/vaccination/sessions/${w.sessionId}/arrivals`, { id: uuid(), idNumber: 'C9999999' })).statusCode).toBe(404);
   });
+
+  it("checks a person in by scanning their signed QR, and refuses an altered one naming it", async () => {
+    const personId = await newPerson(t, w.national);
+    const qr = await ok<{ token: string }>(get(w.national, `/api/people/${personId}/qr`), 200);
+    const res = await ok<{ personId: string; method: string }>(post(w.staff, `/api/vaccination/sessions/${w.sessionId}/arrivals`, { id: uuid(), personToken: qr.token }));
+    expect(res).toMatchObject({ personId, method: 'qr' });
+    const [head, body, sig] = qr.token.split('.');
+    const altered = `${head}.${body}.${sig!.startsWith('A') ? 'B' : 'A'}${sig!.slice(1)}`;
+    const refused = await post(w.staff, `/api/vaccination/sessions/${w.sessionId}/arrivals`, { id: uuid(), personToken: altered });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toMatch(/personToken/);
+    const both = await post(w.staff, `/api/vaccination/sessions/${w.sessionId}/arrivals`, { id: uuid(), personToken: qr.token, personId });
+    expect(both.statusCode).toBe(400);
+  });
 });
 
 describe('dose rules through the API', () => {
