@@ -81,10 +81,33 @@ const auditRoute = createRoute({
   component: AuditPage,
 });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: '/me', component: MePage });
+// Vaccination pages load when first opened; the dashboard carries ECharts and MapLibre.
+const vaccinationPage = <M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) => lazyRouteComponent(load, name);
+const supplyRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/supply', component: vaccinationPage(() => import('./pages/vaccination/SupplyPage'), 'SupplyPage') });
+const lotsRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/lots', component: vaccinationPage(() => import('./pages/vaccination/LotsPage'), 'LotsPage') });
+const lotTraceRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/lots/$id', component: vaccinationPage(() => import('./pages/vaccination/LotsPage'), 'LotTracePage') });
+const sitesRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sites', component: vaccinationPage(() => import('./pages/vaccination/SitesPage'), 'SitesPage') });
+const siteRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sites/$id', component: vaccinationPage(() => import('./pages/vaccination/SitePage'), 'SitePage') });
+const sessionRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sessions/$id', component: vaccinationPage(() => import('./pages/vaccination/SessionPage'), 'SessionPage') });
+const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports', component: vaccinationPage(() => import('./pages/vaccination/DashboardPage'), 'DashboardPage') });
+
+// Check-ins, tracing, declarations, certificates and the verifier (issues 4 and 5) load when first opened.
+const checkinsPage = <M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) => lazyRouteComponent(load, name);
+const scanVenueRoute = createRoute({ getParentRoute: () => appRoute, path: '/checkin', component: checkinsPage(() => import('./pages/checkins/ScanVenuePage'), 'ScanVenuePage') });
+const myQrRoute = createRoute({ getParentRoute: () => appRoute, path: '/me/qr', component: checkinsPage(() => import('./pages/checkins/MyQrPage'), 'MyQrPage') });
+const declareRoute = createRoute({ getParentRoute: () => appRoute, path: '/declare', component: checkinsPage(() => import('./pages/checkins/DeclarePage'), 'DeclarePage') });
+const myCertificatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/me/certificates', component: checkinsPage(() => import('./pages/checkins/MyCertificatesPage'), 'MyCertificatesPage') });
+const venuesRoute = createRoute({ getParentRoute: () => appRoute, path: '/venues', component: checkinsPage(() => import('./pages/checkins/VenuesPage'), 'VenuesPage') });
+const venueRoute = createRoute({ getParentRoute: () => appRoute, path: '/venues/$id', component: checkinsPage(() => import('./pages/checkins/VenuePage'), 'VenuePage') });
+const tracingRoute = createRoute({ getParentRoute: () => appRoute, path: '/tracing', component: checkinsPage(() => import('./pages/tracing/TracingPage'), 'TracingPage') });
+const traceRunRoute = createRoute({ getParentRoute: () => appRoute, path: '/tracing/runs/$id', component: checkinsPage(() => import('./pages/tracing/TraceRunPage'), 'TraceRunPage') });
+// The verifier stands outside the signed-in shell: it must open and verify with no network and no session.
+const verifyRoute = createRoute({ getParentRoute: () => rootRoute, path: '/verify', component: checkinsPage(() => import('./pages/verifier/VerifyPage'), 'VerifyPage') });
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute]),
+  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, scanVenueRoute, myQrRoute, declareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute]),
+  verifyRoute,
 ]);
 
 function parseSearch(searchStr: string): Search {

@@ -11,7 +11,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { SenLogo } from './SenLogo';
 
 interface NavItem {
-  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me';
+  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify';
   label: string;
   visible: (u: User) => boolean;
 }
@@ -23,6 +23,16 @@ const NAV: NavItem[] = [
   { to: '/areas', label: 'nav.areas', visible: isStaff },
   { to: '/audit', label: 'nav.audit', visible: (u) => hasScope(u, 'audit:read') },
   { to: '/me', label: 'nav.me', visible: (u) => hasScope(u, 'self:read') },
+  { to: '/vaccination/sites', label: 'vaccination.nav.sites', visible: (u) => hasScope(u, 'vaccination:read') },
+  { to: '/vaccination/supply', label: 'vaccination.nav.supply', visible: (u) => hasScope(u, 'vaccination:read') },
+  { to: '/reports', label: 'reports.nav', visible: (u) => hasScope(u, 'reports:read') },
+  { to: '/me/qr', label: 'checkins.nav.myQr', visible: (u) => hasScope(u, 'self:read') },
+  { to: '/checkin', label: 'checkins.nav.scan', visible: (u) => hasScope(u, 'self:read') },
+  { to: '/declare', label: 'checkins.nav.declare', visible: (u) => hasScope(u, 'self:read') },
+  { to: '/me/certificates', label: 'certificates.nav', visible: (u) => hasScope(u, 'self:read') },
+  { to: '/venues', label: 'checkins.nav.venues', visible: (u) => hasScope(u, 'business:manage') || hasScope(u, 'people:write') },
+  { to: '/tracing', label: 'tracing.nav', visible: (u) => hasScope(u, 'tracing:run') },
+  { to: '/verify', label: 'verifier.nav', visible: (u) => hasScope(u, 'checkpoint:verify') },
 ];
 
 export function roleName(role: User['roles'][number], lng: string): string {

@@ -5,6 +5,7 @@ import * as api from '../api';
 import { RequireScope } from '../components/NoAccess';
 import { PersonDetails } from '../components/PersonDetails';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { MyVaccination } from '../components/vaccination/MyVaccination';
 
 export function MePage() {
   return (
@@ -33,7 +34,10 @@ function MyRecord() {
           {t('me.notLinked')}
         </Alert>
       ) : (
-        <PersonDetails person={me.data} ownRecord />
+        <>
+          <PersonDetails person={me.data} ownRecord />
+          <MyVaccination communeCode={me.data.communeCode} />
+        </>
       )}
     </Stack>
   );
