@@ -4,6 +4,7 @@ import type { Deps } from '../../context';
 import { requireAnyScope, requireScope } from '../../plugins/auth';
 import { checkOutVisitor } from './check-out-visitor';
 import { getVenue } from './get-venue';
+import { listMyCheckins } from './list-my-checkins';
 import { listVenues } from './list-venues';
 import { listVisitors } from './list-visitors';
 import { registerVenue } from './register-venue';
@@ -80,6 +81,22 @@ export async function checkinsRoutes(app: FastifyInstance, deps: Deps) {
     const out = await selfCheckin(deps, request.ctx, request.body);
     return reply.status(out.duplicate ? 200 : 201).send(out);
   });
+
+  r.get('/api/me/checkins', {
+    schema: {
+      tags, summary: "The citizen's own check-ins over the retention window, newest first; audited",
+      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: {
+        200: z.object({
+          items: z.array(z.object({
+            id: z.string(), venueId: z.string(), venueName: z.string(), venueType: z.string(), areaCode: z.string(), checkedInAt: z.string(), checkedOutAt: z.string().nullable(),
+          })),
+          hasMore: z.boolean(),
+        }),
+      },
+    },
+    preValidation: requireScope('self:read'),
+  }, async (request) => listMyCheckins(deps, request.ctx, request.query.limit));
 
   await qrRoutes(app, deps);
 }

@@ -153,6 +153,18 @@ describe('check-ins', () => {
     expect(unlinked.statusCode).toBe(404);
     expect(unlinked.json().code).toBe('not_linked');
     expect(await auditRows(t, 'checkin.self', venue.id)).toHaveLength(2);
+
+    // The citizen's own list: this visit, with the venue's name; nobody else's; audited; bad limits refused.
+    const mine = await api(t, who.citizen!.cookie, 'GET', '/api/me/checkins');
+    expect(mine.statusCode).toBe(200);
+    const items = mine.json().items as { id: string }[];
+    expect(items).toContainEqual(expect.objectContaining({ id: row.id, venueId: venue.id, venueName: 'Cà phê Giảng' }));
+    const owners = await t.conn.db.selectFrom('checkins').select('person_id').where('id', 'in', items.map((i) => i.id)).execute();
+    expect(new Set(owners.map((o) => o.person_id))).toEqual(new Set([people.lan!.id]));
+    expect(await auditRows(t, 'checkins.read_own', people.lan!.id)).toHaveLength(1);
+    expect((await api(t, who.unlinked!.cookie, 'GET', '/api/me/checkins')).statusCode).toBe(404);
+    expect((await api(t, who.bizA!.cookie, 'GET', '/api/me/checkins')).statusCode).toBe(403);
+    expect((await api(t, who.citizen!.cookie, 'GET', '/api/me/checkins?limit=100000')).statusCode).toBe(400);
   });
 
   it('refuses bad input clearly and stores nothing', async () => {

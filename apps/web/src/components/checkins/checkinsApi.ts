@@ -90,6 +90,16 @@ export const getVisitors = (venueId: string, date: string | undefined, signal?: 
 // ---- citizen ----
 export const selfCheckin = (body: { venueToken?: string; venueId?: string; clientId: string; checkedInAt: string }) =>
   request<SelfCheckinResult>('POST', '/api/me/checkins', { body });
+export interface MyCheckin {
+  id: string;
+  venueId: string;
+  venueName: string;
+  venueType: string;
+  areaCode: string;
+  checkedInAt: string;
+  checkedOutAt: string | null;
+}
+export const getMyCheckins = (signal?: AbortSignal) => request<{ items: MyCheckin[]; hasMore: boolean }>('GET', '/api/me/checkins', { signal });
 export const getMyQr = (signal?: AbortSignal) => request<QrToken>('GET', '/api/me/qr', { signal });
 export const rotateMyQr = () => request<QrToken>('POST', '/api/me/qr/rotate');
 export const MY_QR_CARD_URL = '/api/me/qr-card.pdf';

@@ -1,11 +1,10 @@
 import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import * as c from '../../components/checkins/checkinsApi';
-import { readMyCheckins, rememberMyCheckin } from '../../components/checkins/localHistory';
 import { QrScanner } from '../../components/checkins/QrScanner';
 import { formatDateTime } from '../../lib/format';
 
@@ -23,14 +22,15 @@ export function ScanVenuePage() {
  */
 function ScanVenue() {
   const { t } = useTranslation();
-  const [history, setHistory] = useState(() => readMyCheckins());
+  const queryClient = useQueryClient();
+  const mine = useQuery({ queryKey: ['me', 'checkins'], queryFn: ({ signal }) => c.getMyCheckins(signal) });
+  const history = mine.data?.items ?? [];
   const [done, setDone] = useState<c.SelfCheckinResult | null>(null);
   const checkin = useMutation({
     mutationFn: (token: string) => c.selfCheckin({ venueToken: token.trim(), clientId: c.newClientId(), checkedInAt: new Date().toISOString() }),
     onSuccess: (res) => {
       setDone(res);
-      rememberMyCheckin({ clientId: res.clientId, venueId: res.venueId, venueName: res.venueName, checkedInAt: new Date().toISOString() });
-      setHistory(readMyCheckins());
+      void queryClient.invalidateQueries({ queryKey: ['me', 'checkins'] });
     },
   });
 
@@ -76,7 +76,7 @@ function ScanVenue() {
           </Table.Thead>
           <Table.Tbody>
             {history.map((h) => (
-              <Table.Tr key={h.clientId}>
+              <Table.Tr key={h.id}>
                 <Table.Td>{formatDateTime(h.checkedInAt)}</Table.Td>
                 <Table.Td>{h.venueName}</Table.Td>
               </Table.Tr>
@@ -84,8 +84,9 @@ function ScanVenue() {
           </Table.Tbody>
         </Table>
       )}
+      <ProblemAlert error={mine.error} />
       <Text size="xs" c="dimmed">
-        {t('checkins.mine.deviceOnly')}
+        {t('checkins.mine.retention')}
       </Text>
     </Stack>
   );
