@@ -102,7 +102,7 @@ export const VisitorsOut = z.object({
   total: z.number().int(),
   truncated: z.boolean(),
   visitors: z.array(
-    z.object({ checkinId: z.string(), maskedName: z.string(), checkedInAt: z.string(), checkedOutAt: z.string().nullable(), leftAt: z.string(), source: z.string() }),
+    z.object({ checkinId: z.string(), maskedName: z.string(), checkedInAt: z.string(), checkedOutAt: z.string().nullable(), leftAt: z.string(), source: z.string(), colour: z.enum(['green', 'black']).nullable() }),
   ),
   countsByHour: z.array(z.object({ hour: z.number().int(), count: z.number().int() })),
 });

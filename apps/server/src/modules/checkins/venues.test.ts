@@ -269,6 +269,19 @@ describe('the venue view', () => {
     expect(body.visitors[1].leftAt).toBe(new Date(new Date(vnTime(day, '08:10')).getTime() + 45 * 60_000).toISOString());
     expect(body.visitors[2].checkedOutAt).toBe(new Date(vnTime(day, '09:30')).toISOString());
     expect(await auditRows(t, 'venue.visitors.read', venue.id)).toHaveLength(1);
+    // Status colour: nobody has a dose yet; Hoa gets a verified dose 30 days ago (green), Minh one 3 days ago (still black).
+    expect(body.visitors.map((v: { colour: string }) => v.colour)).toEqual(['black', 'black', 'black', 'black', 'black']);
+    const dose = (personId: string, daysAgo: number) => {
+      const at = new Date(Date.now() - daysAgo * 86_400_000);
+      return t.conn.db.insertInto('doses').values({
+        id: uuid(), person_id: personId, administered_at: at, administered_on: vnDay(daysAgo), area_path: 'VN.01.00004', product: 'EU/1/21/1529',
+        vaccine_code: 'astrazeneca', dose_kind: 'primary', dose_number: 1, catalog_version: '2', request_hash: uuid(),
+      } as never).execute();
+    };
+    await dose(people.hoa!.id, 30);
+    await dose(people.minh!.id, 3);
+    const coloured = (await api(t, who.bizA!.cookie, 'GET', `/api/venues/${venue.id}/visitors?date=${day}`)).json();
+    expect(coloured.visitors.map((v: { colour: string }) => v.colour)).toEqual(['black', 'green', 'black', 'black', 'green']);
     const today = (await api(t, who.bizA!.cookie, 'GET', `/api/venues/${venue.id}/visitors`)).json();
     expect(today).toMatchObject({ date: next, total: 1 });
   });
