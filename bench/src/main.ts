@@ -6,13 +6,14 @@ import { ALL_DBS, findServer, type BenchDb } from './lib/databases';
 import { jsonLine, printTable, progress, writeResults, type Metric } from './lib/report';
 import { peopleBenchmark } from './people';
 import { vaccinationBenchmark } from './vaccination';
+import { verifierBenchmark } from './verifier';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- NAME [NAME...] [--quick] [--db pglite|postgres]
  * [--size N]` runs some. Each prints a table and one JSON line per figure on stdout (progress goes to stderr),
  * and writes bench/results/<name>-<db>-<timestamp>.json.
  */
-const BENCHMARKS: readonly Benchmark[] = [peopleBenchmark, bulkBenchmark, certsBenchmark, vaccinationBenchmark, checkinsBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [peopleBenchmark, bulkBenchmark, certsBenchmark, verifierBenchmark, vaccinationBenchmark, checkinsBenchmark];
 
 function usage(): string {
   return [
