@@ -43,9 +43,9 @@ export const verifierBenchmark: Benchmark = {
         await page.goto(`${server.url}/verify`);
         await ready();
         cold.push(performance.now() - t0);
-        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 }).catch(async () => {
+        await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 }).catch(async () => {
           await page.reload();
-          await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+          await page.waitForFunction('navigator.serviceWorker.controller !== null');
         });
         await context.setOffline(true);
         t0 = performance.now();
