@@ -18,7 +18,7 @@
 -- * Counted doses: every dose except rejected backfills (pending backfills count: the campaign counted people
 --   "vaccinated but not yet updated"). Coverage counts by residence (person_area_path; the commune where the dose
 --   was given when the residence is unknown): at least one dose = primary dose 1, full series = completes_series,
---   booster = booster dose 1.
+--   booster = the person's first booster (report_first_booster).
 
 CREATE TABLE report_counts (
   metric text NOT NULL,
@@ -47,7 +47,10 @@ CREATE TABLE report_dose_deltas (
   completes_series boolean NOT NULL,
   site_id uuid,
   lot_id uuid,
-  n integer NOT NULL
+  n integer NOT NULL,
+  -- The person's first booster (doses number boosters on from the primary series: 3 after two doses, 2 after
+  -- Janssen), so booster coverage counts each person once.
+  first_booster boolean NOT NULL DEFAULT false
 );
 CREATE TABLE report_screening_deltas (
   area_path ltree NOT NULL,
@@ -74,6 +77,15 @@ CREATE TABLE report_attendance_deltas (
   n integer NOT NULL
 );
 
+-- Whether a dose is its person's first booster: no other counted booster of theirs has a lower number (the
+-- person index serves it; only boosters pay the lookup). A booster backfilled later than a newer one is the
+-- rare case this counts twice.
+CREATE FUNCTION report_first_booster(d doses) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT d.dose_kind = 'booster' AND NOT EXISTS (
+    SELECT 1 FROM doses o
+     WHERE o.person_id = d.person_id AND o.id <> d.id AND o.dose_kind = 'booster' AND o.review_status <> 'rejected' AND o.dose_number < d.dose_number)
+$$;
+
 CREATE FUNCTION report_dose_delta() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.review_status <> 'rejected' THEN
@@ -84,11 +96,11 @@ BEGIN
       RETURN NULL; -- nothing counted changed (a review confirming a backfill, an observation)
     END IF;
     INSERT INTO report_dose_deltas VALUES (OLD.area_path, coalesce(OLD.person_area_path, OLD.area_path), OLD.administered_on, OLD.vaccine_code,
-      OLD.dose_kind, OLD.dose_number, OLD.completes_series, OLD.site_id, OLD.lot_id, -1);
+      OLD.dose_kind, OLD.dose_number, OLD.completes_series, OLD.site_id, OLD.lot_id, -1, report_first_booster(OLD));
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.review_status <> 'rejected' THEN
     INSERT INTO report_dose_deltas VALUES (NEW.area_path, coalesce(NEW.person_area_path, NEW.area_path), NEW.administered_on, NEW.vaccine_code,
-      NEW.dose_kind, NEW.dose_number, NEW.completes_series, NEW.site_id, NEW.lot_id, 1);
+      NEW.dose_kind, NEW.dose_number, NEW.completes_series, NEW.site_id, NEW.lot_id, 1, report_first_booster(NEW));
   END IF;
   RETURN NULL;
 END;
@@ -166,7 +178,7 @@ CREATE VIEW report_pending AS
   UNION ALL
   SELECT 'coverage', person_area_path, day, 'full', '', '', n FROM report_dose_deltas WHERE completes_series
   UNION ALL
-  SELECT 'coverage', person_area_path, day, 'booster', '', '', n FROM report_dose_deltas WHERE dose_kind = 'booster' AND dose_number = 1
+  SELECT 'coverage', person_area_path, day, 'booster', '', '', n FROM report_dose_deltas WHERE first_booster
   UNION ALL
   SELECT 'site_doses', area_path, day, site_id::text, vaccine_code, '', n FROM report_dose_deltas WHERE site_id IS NOT NULL
   UNION ALL
@@ -237,7 +249,7 @@ CREATE INDEX doses_lot_id ON doses (lot_id, id) WHERE lot_id IS NOT NULL;
 
 -- Rows written before this migration (none on a fresh database) start as deltas and are folded like any other.
 INSERT INTO report_dose_deltas
-  SELECT area_path, coalesce(person_area_path, area_path), administered_on, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, 1
+  SELECT area_path, coalesce(person_area_path, area_path), administered_on, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, 1, report_first_booster(doses)
     FROM doses WHERE review_status <> 'rejected';
 INSERT INTO report_screening_deltas SELECT area_path, sen_vn_day(screened_at), outcome, reasons, 1 FROM screenings;
 INSERT INTO report_adverse_deltas SELECT area_path, sen_vn_day(onset_at), vaccine_code, serious, severity, symptoms, 1 FROM adverse_events;

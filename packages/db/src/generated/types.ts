@@ -371,6 +371,7 @@ export interface ReportDoseDeltas {
   day: Timestamp;
   dose_kind: string;
   dose_number: number;
+  first_booster: Generated<boolean>;
   lot_id: string | null;
   n: number;
   person_area_path: string;

@@ -68,7 +68,15 @@ beforeAll(async () => {
       for (const vaccine of VACCINES) {
         i += 1;
         await dose({ commune, day, vaccine, n: 1 + (i % 2), full: i % 2 === 1, site: commune === BA_DINH ? siteBD : null });
-        if (i % 3 === 0) await dose({ commune, home: commune === BA_DINH ? NGOC_HA : commune, day, vaccine, kind: 'booster', n: 1, lot: vaccine === 'pfizer' ? lotId : null });
+        if (i % 3 === 0) {
+          // Boosters number on from the series (3 after two doses); every sixth person takes a second one, counted once.
+          const boosted = await dose({ commune, home: commune === BA_DINH ? NGOC_HA : commune, day, vaccine, kind: 'booster', n: 3, lot: vaccine === 'pfizer' ? lotId : null });
+          if (i % 6 === 0) {
+            const personId = (await raw(sql<{ person_id: string }>`SELECT person_id FROM doses WHERE id = ${boosted}`))[0]!.person_id;
+            const later = DAYS[(DAYS.indexOf(day) + 1) % DAYS.length]!;
+            await dose({ commune, home: commune === BA_DINH ? NGOC_HA : commune, day: later, vaccine, kind: 'booster', n: 4, personId });
+          }
+        }
       }
     }
   }
@@ -85,7 +93,7 @@ const expected = {
   byVaccine: async (prefix: string) => asMap(await raw(sql<{ v: string; n: number }>`SELECT vaccine_code AS v, count(*)::int AS n FROM doses WHERE review_status <> 'rejected' AND area_path <@ ${prefix}::ltree GROUP BY 1`), 'v', 'n'),
   coverage: async (prefix: string) => (await raw(sql<{ code: string; first: number; full: number; booster: number }>`
     SELECT a.code, count(*) FILTER (WHERE dose_kind = 'primary' AND dose_number = 1)::int AS first, count(*) FILTER (WHERE completes_series)::int AS full,
-           count(*) FILTER (WHERE dose_kind = 'booster' AND dose_number = 1)::int AS booster
+           count(DISTINCT d.person_id) FILTER (WHERE dose_kind = 'booster')::int AS booster
       FROM doses d JOIN areas a ON a.path = subpath(d.person_area_path, 0, nlevel(${prefix}::ltree) + 1)
      WHERE review_status <> 'rejected' AND d.person_area_path <@ ${prefix}::ltree GROUP BY 1`)),
 };
