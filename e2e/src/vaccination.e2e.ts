@@ -161,6 +161,9 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
       const history = await call<{ doses: { lotNumber: string | null; doseNumber: number }[] }>(staff, 'GET', `/api/vaccination/people/${person.id}/history`);
       expect(history.doses).toHaveLength(1);
       expect(history.doses[0]).toMatchObject({ lotNumber: lot.lotNumber, doseNumber: 1 });
+      // The person's record shows the dose to staff.
+      await staff.goto(`${baseUrl}/people/${person.id}`);
+      await staff.getByTestId('person-doses').filter({ hasText: lot.lotNumber }).waitFor();
 
       // The dashboard counts the dose within seconds (rollups, not a scan).
       let after = before;

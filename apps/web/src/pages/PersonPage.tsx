@@ -11,6 +11,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { personQuery } from '../lib/queries';
 import { hasScope, useUser } from '../lib/user';
 import { AnchorLink } from '../components/links';
+import { PersonVaccination } from '../components/vaccination/MyVaccination';
 
 const route = getRouteApi('/_app/people/$id');
 
@@ -128,6 +129,8 @@ function PersonView() {
           ) : null
         }
       />
+
+      {hasScope(user, 'vaccination:read') && !p.mergedInto && <PersonVaccination personId={p.id} />}
 
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('person.editTitle')} size="lg" closeOnClickOutside={false}>
         {conflict && (

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Card, Group, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request } from '../../api';
@@ -23,13 +23,37 @@ const day = (iso: string) => formatDate(`${iso}T00:00:00`);
 /** The citizen's doses, next due date and registrations, with a form to register for vaccination. */
 export function MyVaccination({ communeCode }: { communeCode: string | null }) {
   const { t } = useTranslation();
-  const vaccineName = useVaccineName();
   const history = useQuery({ queryKey: ['me', 'vaccination'], queryFn: ({ signal }) => v.myVaccination(signal), retry: false });
   return (
     <Card withBorder padding="md">
       <Title order={2} size="h4" mb="sm">
         {t('vaccination.me.title')}
       </Title>
+      <DoseHistory history={history} testId="my-doses" />
+      <Registrations communeCode={communeCode} />
+    </Card>
+  );
+}
+
+/** A person's vaccination history on their record, for staff who may read it (the read is audited by the server). */
+export function PersonVaccination({ personId }: { personId: string }) {
+  const { t } = useTranslation();
+  const history = useQuery({ queryKey: ['vaccination', 'history', personId], queryFn: ({ signal }) => v.personHistory(personId, signal), retry: false });
+  return (
+    <Card withBorder padding="md">
+      <Title order={2} size="h4" mb="sm">
+        {t('vaccination.person.title')}
+      </Title>
+      <DoseHistory history={history} testId="person-doses" />
+    </Card>
+  );
+}
+
+function DoseHistory({ history, testId }: { history: UseQueryResult<Awaited<ReturnType<typeof v.myVaccination>>>; testId: string }) {
+  const { t } = useTranslation();
+  const vaccineName = useVaccineName();
+  return (
+    <>
       {history.isPending ? (
         <PageLoader />
       ) : history.isError ? (
@@ -37,7 +61,7 @@ export function MyVaccination({ communeCode }: { communeCode: string | null }) {
       ) : history.data.doses.length === 0 ? (
         <Text c="dimmed">{t('vaccination.me.noDoses')}</Text>
       ) : (
-        <Table verticalSpacing="sm" data-testid="my-doses">
+        <Table verticalSpacing="sm" data-testid={testId}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('vaccination.me.date')}</Table.Th>
@@ -71,8 +95,7 @@ export function MyVaccination({ communeCode }: { communeCode: string | null }) {
           {history.data.nextDue.recommended !== history.data.nextDue.earliest ? ` · ${t('vaccination.me.recommended', { date: day(history.data.nextDue.recommended) })}` : ''}
         </Alert>
       )}
-      <Registrations communeCode={communeCode} />
-    </Card>
+    </>
   );
 }
 
