@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { baseUrl, signIn, call, download } from './session';
 
-const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
 /** Phường Ba Đình: the commune of the business administrator `doanhnghiep` and of the demo citizen. */
 const COMMUNE = '00004';
 let browser: Browser;
@@ -18,41 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function signIn(page: Page, username: string) {
-  await page.goto(`${baseUrl}/`);
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
-/** A JSON call from inside the signed-in page (same origin, session cookie); throws with the problem on failure. */
-async function call<T>(page: Page, method: string, url: string, body?: unknown): Promise<T> {
-  const out = await page.evaluate(
-    async ({ method, url, body }) => {
-      const res = await fetch(url, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, url, body },
-  );
-  if (out.status >= 400) throw new Error(`${method} ${url} answered ${out.status}: ${out.text}`);
-  return (out.text ? JSON.parse(out.text) : undefined) as T;
-}
-
-/** The bytes of a file the signed-in page may download (a PDF). */
-async function download(page: Page, url: string): Promise<Buffer> {
-  const b64 = await page.evaluate(async (u) => {
-    const res = await fetch(u);
-    if (!res.ok) throw new Error(`${u} answered ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    let s = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  }, url);
-  return Buffer.from(b64, 'base64');
-}
 
 /** The first page of a PDF as a PNG, drawn by Poppler's pdftoppm (Debian: poppler-utils), as a phone camera would see a printed poster. */
 function pdfToPng(pdf: Buffer, name: string): string {

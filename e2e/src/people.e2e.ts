@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { searchForm } from '@sen/domain';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { baseUrl, signIn } from './session';
 
-const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
 let browser: Browser;
 
 beforeAll(async () => {
@@ -14,15 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function signIn(page: Page, username: string) {
-  await page.goto(`${baseUrl}/people`);
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
 
 /** Names the commune officer of Ba Đình may see, and one from elsewhere, through the API as each user sees it. */
 async function samplePeople(page: Page, query: string): Promise<{ id: string; fullName: string; communeCode: string | null }[]> {
@@ -37,7 +27,7 @@ describe('a commune officer in Chromium', () => {
   it('signs in in Vietnamese, finds a person of the commune by name without diacritics, and opens the record', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });
     try {
-      await signIn(page, 'xa.badinh');
+      await signIn(page, 'xa.badinh', '/people');
       expect(await page.getAttribute('html', 'lang')).toBe('vi');
       await expect(page.getByText('Phường Ba Đình').first().isVisible()).resolves.toBe(true);
 
@@ -66,11 +56,11 @@ describe('a commune officer in Chromium', () => {
     const admin = await browser.newPage();
     const officer = await browser.newPage();
     try {
-      await signIn(admin, 'admin');
+      await signIn(admin, 'admin', '/people');
       const everyone = await samplePeople(admin, 'nguyen');
       const outsider = everyone.find((p) => p.communeCode !== '00004');
       expect(outsider, 'the demo population spans many communes').toBeDefined();
-      await signIn(officer, 'xa.badinh');
+      await signIn(officer, 'xa.badinh', '/people');
       const seen = await samplePeople(officer, searchForm(outsider!.fullName));
       expect(seen.map((p) => p.id)).not.toContain(outsider!.id);
       const direct = await officer.evaluate(async (id) => (await fetch(`/api/people/${id}`)).status, outsider!.id);
@@ -84,7 +74,7 @@ describe('a commune officer in Chromium', () => {
   it('switches the console to English', async () => {
     const page = await browser.newPage();
     try {
-      await signIn(page, 'xa.badinh');
+      await signIn(page, 'xa.badinh', '/people');
       await page.getByText('EN', { exact: true }).first().click(); // the VI / EN segmented switch in the header
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       await page.goto(`${baseUrl}/people`);

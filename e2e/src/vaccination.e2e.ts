@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { baseUrl, signIn, call } from './session';
 
-const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
 /** The demo commune of the commune roles (Phường Ba Đình); the vaccination staff account works there. */
 const COMMUNE = '00004';
 let browser: Browser;
@@ -15,28 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function signIn(page: Page, username: string) {
-  await page.goto(`${baseUrl}/`);
-  await page.waitForURL(/\/login/);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
-/** A JSON call from inside the signed-in page (same origin, session cookie); throws with the problem on failure. */
-async function call<T>(page: Page, method: string, url: string, body?: unknown): Promise<T> {
-  const out = await page.evaluate(
-    async ({ method, url, body }) => {
-      const res = await fetch(url, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, url, body },
-  );
-  if (out.status >= 400) throw new Error(`${method} ${url} answered ${out.status}: ${out.text}`);
-  return (out.text ? JSON.parse(out.text) : undefined) as T;
-}
 
 const vnNow = () => new Date(Date.now() + 7 * 3_600_000).toISOString();
 /** Today as the console writes it (dd/mm/yyyy, Viet Nam day). */
