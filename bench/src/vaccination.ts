@@ -221,7 +221,7 @@ async function dashboardAtScale(conn: Connection, kind: BenchDb, size: number, q
   for (let day = 0; day < lastDay; day += slice) {
     await conn.pool.query(
       `INSERT INTO report_dose_deltas
-         SELECT area_path, coalesce(person_area_path, area_path), administered_on, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, 1
+         SELECT area_path, coalesce(person_area_path, area_path), administered_on, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, 1, report_first_booster(doses)
            FROM doses WHERE request_hash = 'bench-load' AND administered_on >= date '2021-07-01' + $1::int AND administered_on < date '2021-07-01' + $2::int`,
       [day, day + slice],
     );

@@ -1,7 +1,7 @@
 import type { Scope } from '@sen/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps, RequestContext } from '../context';
-import { actorFromToken, SESSION_COOKIE } from '../modules/access/sessions';
+import { cachedActorFromToken, SESSION_COOKIE } from '../modules/access/sessions';
 import { problem, sendProblem } from './errors';
 
 declare module 'fastify' {
@@ -10,12 +10,12 @@ declare module 'fastify' {
   }
 }
 
-/** Resolves the session cookie to an actor on every request and gives routes `requireScope`. */
+/** Resolves the session cookie to an actor on every request (a session seen in the last seconds from memory) and gives routes `requireScope`. */
 export function registerAuth(app: FastifyInstance, deps: Deps): void {
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
-    const actor = token && token.length <= 128 ? await actorFromToken(deps.db, token, deps.config.SEN_SESSION_HOURS) : null;
+    const actor = token && token.length <= 128 ? await cachedActorFromToken(deps.db, token, deps.config.SEN_SESSION_HOURS) : null;
     request.ctx = { actor, ip: request.ip ?? null, requestId: request.id };
   });
 }

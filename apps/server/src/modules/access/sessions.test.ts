@@ -78,4 +78,32 @@ describe('sessions', () => {
       await limited.close();
     }
   });
+
+  // The request hook keeps a session it resolved for a few seconds: each of these uses the cookie first, so the
+  // session is in memory when it ends, and the next request must still be refused.
+  it('refuses a session at once after sign-out, even one used a moment before', async () => {
+    const { cookie } = await signInAs(t, [{ role: 'tracer', areaCode: '01' }]);
+    expect((await me(cookie)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } })).statusCode).toBe(204);
+    expect((await me(cookie)).statusCode).toBe(401);
+  });
+
+  it('refuses the sessions of a user whose roles change at once, even ones used a moment before', async () => {
+    const admin = await signInAs(t, [{ role: 'national_admin', areaCode: 'VN' }]);
+    const user = await signInAs(t, [{ role: 'vaccination_staff', areaCode: '01' }]);
+    expect((await me(user.cookie)).json().roles.map((r: { code: string }) => r.code)).toEqual(['vaccination_staff']);
+    const res = await t.app.inject({ method: 'PUT', url: `/api/users/${user.userId}/roles`, headers: { cookie: admin.cookie }, payload: { roles: [{ role: 'tracer', areaCode: '01' }] } });
+    expect(res.statusCode).toBe(204);
+    expect((await me(user.cookie)).statusCode).toBe(401);
+  });
+
+  it('refuses the other sessions at once when the password changes, even ones used a moment before', async () => {
+    const { cookie, username } = await signInAs(t, [{ role: 'tracer', areaCode: '01' }]);
+    const other = cookieFrom(await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } }));
+    expect((await me(other)).statusCode).toBe(200);
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload: { currentPassword: TEST_PASSWORD, newPassword: 'another-long-password' } });
+    expect(res.statusCode).toBe(204);
+    expect((await me(other)).statusCode).toBe(401);
+    expect((await me(cookie)).statusCode).toBe(200);
+  });
 });
