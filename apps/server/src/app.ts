@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -15,6 +14,7 @@ import type { Deps } from './context';
 import type { Jobs } from './jobs';
 import { loggerOptions } from './logger';
 import { registerAuth } from './plugins/auth';
+import { registerSecurityHeaders } from './plugins/security-headers';
 import { problem, registerErrorHandling, sendProblem } from './plugins/errors';
 import { accessRoutes } from './modules/access/routes';
 import { areasRoutes } from './modules/areas/routes';
@@ -63,23 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps: Deps = { db: conn.db, config, jobs };
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // WebAssembly compilation only (the verifier's QR decoder); no eval of script text.
-        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        workerSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.cookieSecure ? [] : null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  registerSecurityHeaders(app, { upgradeInsecureRequests: config.cookieSecure });
   await app.register(rateLimit, { max: config.SEN_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute', allowList: (req) => req.url.startsWith('/health') });
   await app.register(swagger, {
     openapi: {
