@@ -2,7 +2,7 @@ import { AppError } from '../app-error';
 import { parsePartialDate } from '../partial-date';
 import { addDays, dayToDate, vnDayNumber } from '../vaccination/calendar';
 import { catalogAt, type CatalogVersion, type VaccineDefinition } from '../vaccination/catalog';
-import { classifyDoses, euDoseEncoding, type ClassifiedDose, type EuDoseEncodingOptions } from '../vaccination/dose-rules';
+import { classifyDoses, euDoseEncoding, type ClassifiedDose } from '../vaccination/dose-rules';
 import { dccNameFromFullName, type DccName } from './icao';
 import { UVCI_MAX_LENGTH, uvciCheckValid } from './uvci';
 
@@ -97,9 +97,9 @@ export function assertCodesAgree(entry: Pick<VaccinationEntry, 'mp' | 'ma' | 'vp
   }
 }
 
-export function vaccinationEntry(dose: CertifiableDose, uvci: string, options: EuDoseEncodingOptions = { booster: 'above-series' }, catalog: CatalogVersion = catalogAt(dose.date)): VaccinationEntry {
+export function vaccinationEntry(dose: CertifiableDose, uvci: string, catalog: CatalogVersion = catalogAt(dose.date)): VaccinationEntry {
   if (!uvciCheckValid(uvci) || uvci.length > UVCI_MAX_LENGTH) throw new AppError('uvci_invalid', 'UVCI check character is wrong', { uvci });
-  const codes = euDoseEncoding(dose, catalog, options);
+  const codes = euDoseEncoding(dose, catalog);
   if (!codes) throw new AppError('unknown_vaccine', `Vaccine "${dose.vaccine}" or its series is not in the catalog`, { vaccine: dose.vaccine }, 422);
   assertCodesAgree(codes, catalog);
   return { tg: codes.tg, vp: codes.vp, mp: codes.mp, ma: codes.ma, dn: codes.dn, sd: codes.sd, dt: dose.administeredOn, co: DCC_COUNTRY, is: DCC_ISSUER_NAME, ci: uvci };

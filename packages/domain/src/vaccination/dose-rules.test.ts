@@ -230,7 +230,7 @@ describe('boosters', () => {
     expect(tooEarly.problems).toMatchObject([{ code: 'booster_too_early', details: { days: 89, minDays: 90 } }]);
   });
 
-  it('encodes a booster after two doses as 3/2, or 3/3 when asked', () => {
+  it('encodes a booster after two doses as 3/3 (EU 2021/2301), a second one 4/4, and a booster after Janssen as 2/1', () => {
     const all = classifyDoses([...primary, dose(isoDay('2021-12-15'), 'moderna')], v2);
     expect(all.map((d) => [d.kind, d.doseNumber, d.boosterNumber])).toEqual([
       ['primary', 1, null],
@@ -239,9 +239,13 @@ describe('boosters', () => {
     ]);
     expect(euDoseEncoding(all[0]!, v2)).toMatchObject({ dn: 1, sd: 2, mp: 'EU/1/21/1529' });
     expect(euDoseEncoding(all[1]!, v2)).toMatchObject({ dn: 2, sd: 2 });
-    expect(euDoseEncoding(all[2]!, v2)).toMatchObject({ dn: 3, sd: 2, mp: 'EU/1/20/1507' });
-    expect(euDoseEncoding(all[2]!, v2, { booster: 'equal' })).toMatchObject({ dn: 3, sd: 3 });
-    expect(euDoseEncoding(all[1]!, v2, { booster: 'equal' })).toMatchObject({ dn: 2, sd: 2 });
+    expect(euDoseEncoding(all[2]!, v2)).toMatchObject({ dn: 3, sd: 3, mp: 'EU/1/20/1507' });
+    expect(euDoseEncoding({ vaccine: 'pfizer', doseNumber: 4, seriesLength: 2, kind: 'booster' }, v2)).toMatchObject({ dn: 4, sd: 4 });
+    expect(euDoseEncoding({ vaccine: 'pfizer', doseNumber: 2, seriesLength: 1, kind: 'booster' }, v2)).toMatchObject({ dn: 2, sd: 1 });
+    expect(euDoseEncoding({ vaccine: 'moderna', doseNumber: 3, seriesLength: 1, kind: 'booster' }, v2)).toMatchObject({ dn: 3, sd: 1 });
+    // Abdala's series is three doses: complete at 3/3, a booster after it 4/4.
+    expect(euDoseEncoding({ vaccine: 'abdala', doseNumber: 3, seriesLength: 3, kind: 'primary' }, v2)).toMatchObject({ dn: 3, sd: 3 });
+    expect(euDoseEncoding({ vaccine: 'pfizer', doseNumber: 4, seriesLength: 3, kind: 'booster' }, v2)).toMatchObject({ dn: 4, sd: 4 });
   });
 
   it('gives no encoding for an unknown product', () => {

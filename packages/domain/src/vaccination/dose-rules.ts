@@ -366,22 +366,17 @@ export interface EuDoseEncoding extends DccCodes {
   sd: number;
 }
 
-export interface EuDoseEncodingOptions {
-  /**
-   * 'above-series': a booster keeps sd = series length, so dn > sd (3/2; 2/1 after Janssen) and verifiers see a
-   * booster. 'equal': sd = dn (3/3), as some member states encoded boosters in 2021 (verify per trust list).
-   */
-  booster: 'above-series' | 'equal';
-}
-
-/** The DCC vaccination entry codes for a classified dose; null when its product or series is unknown. */
-export function euDoseEncoding(
-  dose: Pick<ClassifiedDose, 'vaccine' | 'doseNumber' | 'seriesLength' | 'kind'>,
-  catalog: CatalogVersion,
-  options: EuDoseEncodingOptions = { booster: 'above-series' },
-): EuDoseEncoding | null {
+/**
+ * The DCC vaccination entry codes for a classified dose; null when its product or series is unknown. Primary doses
+ * are dn/series (1/2, 2/2, 1/1, 3/3). Boosters follow the eHealth Network encoding in force since Commission
+ * Implementing Decision (EU) 2021/2301 (the EU vector LT 1.json is a Comirnaty 3/3 booster): after a series of two or
+ * more doses sd = dn (3/3, then 4/4), so a booster is never read as a partial series; after a single-dose series sd
+ * stays 1 (2/1, then 3/1 (verify)), so it is never read as a completed two-dose series.
+ */
+export function euDoseEncoding(dose: Pick<ClassifiedDose, 'vaccine' | 'doseNumber' | 'seriesLength' | 'kind'>, catalog: CatalogVersion): EuDoseEncoding | null {
   const product = findVaccine(catalog, dose.vaccine);
   if (!product || dose.seriesLength === null) return null;
-  const sd = dose.kind === 'booster' && options.booster === 'equal' ? dose.doseNumber : dose.seriesLength;
+  const booster = dose.kind === 'booster';
+  const sd = booster && dose.seriesLength > 1 ? dose.doseNumber : dose.seriesLength;
   return { tg: DCC_TARGET_COVID19, ...product.dcc, dn: dose.doseNumber, sd };
 }
