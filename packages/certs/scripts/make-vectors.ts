@@ -125,23 +125,29 @@ async function main() {
     }
   }
   // 2. Incomplete series: Abdala 2/3, Sputnik V component I (1/2), Janssen is never incomplete.
-  await valid('v-abdala-2-3', vacc('Đặng Văn Lâm', 'abdala', 2, 3, '2021-09-01'), { clock: vnMorning('2021-11-01'), issuedAt: vnMidnight('2021-09-01'), description: 'VALID: VN: Abdala 2/3: series incomplete, checkpoint refuses; one dose 14 days ago gives a green QR', flags: { EXPECTEDCHECKPOINT: false, EXPECTEDGREENQR: true } });
+  await valid('v-abdala-2-3', vacc('Đặng Văn Lâm', 'abdala', 2, 3, '2021-09-01'), { clock: vnMorning('2021-11-01'), issuedAt: vnMidnight('2021-09-01'), description: 'VALID: VN: Abdala 2/3: series incomplete, checkpoint refuses; QR black (only a two-dose vaccine is green after one dose)', flags: { EXPECTEDCHECKPOINT: false, EXPECTEDGREENQR: false } });
+  await valid('v-abdala-1-3', vacc('Đặng Văn Lâm', 'abdala', 1, 3, '2021-09-01'), { clock: vnMorning('2021-11-01'), issuedAt: vnMidnight('2021-09-01'), description: 'VALID: VN: Abdala 1/3, two months on: checkpoint refuses, QR black', flags: { EXPECTEDCHECKPOINT: false, EXPECTEDGREENQR: false } });
+  await valid('v-pfizer-1-2-day14', vacc('Đỗ Văn Minh', 'pfizer', 1, 2, '2021-09-01'), { clock: vnMorning('2021-09-15'), issuedAt: vnMidnight('2021-09-01'), description: 'VALID: VN: Pfizer 1/2, day 14: checkpoint refuses, one dose of a two-dose vaccine gives a green QR', flags: { EXPECTEDCHECKPOINT: false, EXPECTEDGREENQR: true } });
   await valid('v-sputnikv-component1-1-2', vacc('Đỗ Thị Mai', 'sputnikv', 1, 2, '2021-09-01'), { clock: vnMorning('2021-09-10'), issuedAt: vnMidnight('2021-09-01'), description: 'VALID: VN: Sputnik V component I (1/2), day 9: checkpoint refuses, QR black', flags: { EXPECTEDCHECKPOINT: false, EXPECTEDGREENQR: false } });
   await valid('v-sputnikv-component2-2-2', vacc('Đỗ Thị Mai', 'sputnikv', 2, 2, '2021-09-22'), { clock: vnMorning('2021-10-06'), issuedAt: vnMidnight('2021-09-22'), description: 'VALID: VN: Sputnik V component II (2/2), day 14', flags: { EXPECTEDCHECKPOINT: true, EXPECTEDGREENQR: true } });
   // 3. Mixed schedules: the certificate names the product of the last dose.
   await valid('v-mixed-astrazeneca-then-pfizer-2-2', vacc('Bùi Quang Huy', 'pfizer', 2, 2, '2021-10-01'), { clock: vnMorning('2021-10-15'), issuedAt: vnMidnight('2021-10-01'), description: 'VALID: VN: AstraZeneca then Pfizer (2/2, Pfizer), day 14', flags: { EXPECTEDCHECKPOINT: true, EXPECTEDGREENQR: true } });
   await valid('v-mixed-verocell-then-astrazeneca-2-2', vacc('Ngô Thị Lan', 'astrazeneca', 2, 2, '2021-10-01'), { clock: vnMorning('2021-10-14'), issuedAt: vnMidnight('2021-10-01'), description: 'VALID: VN: Vero Cell then AstraZeneca (2/2), day 13', flags: { EXPECTEDCHECKPOINT: false, EXPECTEDGREENQR: false } });
-  // 4. Boosters count at once: dn above sd (3/2, 2/1 after Janssen) and the 3/3 encoding of a two-dose product.
-  for (const [code, dn, sd, label] of [['pfizer', 3, 2, 'booster 3/2'], ['moderna', 3, 3, 'booster encoded 3/3'], ['pfizer', 2, 1, 'Pfizer booster after Janssen 2/1'], ['janssen', 2, 2, 'Janssen booster 2/2']] as const) {
-    await valid(`v-booster-${code}-${dn}-${sd}`, vacc('Trịnh Công Sơn', code, dn, sd, '2022-01-10'), { clock: vnMorning('2022-01-10'), issuedAt: vnMidnight('2022-01-10'), description: `VALID: VN: ${label}, day 0: booster accepted at once; QR black until day 14`, flags: { EXPECTEDCHECKPOINT: true, EXPECTEDGREENQR: false } });
+  // 4. Boosters count at once. Sen issues 3/3 (4/4) after two doses and 2/1 after Janssen (EU 2021/2301); the
+  // older 3/2 and 2/2 encodings other issuers used are accepted too.
+  for (const [code, dn, sd, label] of [
+    ['pfizer', 3, 3, 'Pfizer booster 3/3 after two doses'], ['moderna', 4, 4, 'second booster 4/4'], ['pfizer', 2, 1, 'Pfizer booster after Janssen 2/1'],
+    ['pfizer', 3, 2, 'older booster encoding 3/2'], ['janssen', 2, 2, 'older Janssen booster encoding 2/2'],
+  ] as const) {
+    await valid(`v-booster-${code}-${dn}-${sd}`, vacc('Trịnh Công Sơn', code, dn, sd, '2022-01-10'), { clock: vnMorning('2022-01-10'), issuedAt: vnMidnight('2022-01-10'), description: `VALID: VN: ${label}, day 0: checkpoint accepts a booster at once, QR green (a completed series came before it)`, flags: { EXPECTEDCHECKPOINT: true, EXPECTEDGREENQR: true } });
   }
-  // 5. Recovery: day 10 / 11 (checkpoint from day 11), 180 / 181 (checkpoint until day 180; green QR under 180 days).
+  // 5. Recovery: day 10 / 11 (checkpoint and green QR from day 11), 179 / 180 / 181 (checkpoint until day 180; green QR under 180 days).
   const fr = '2021-08-01';
   for (const day of [10, 11, 179, 180, 181]) {
     await valid(`r-day${day}`, recovery('Lý Thị Đoan Trang', fr), {
       clock: vnMorning(addDays(fr, day)), issuedAt: vnMidnight(addDays(fr, 1)),
       description: `VALID: VN: recovery, day ${day} after the positive test`,
-      flags: { EXPECTEDCHECKPOINT: day >= 11 && day <= 180, EXPECTEDGREENQR: day < 180 },
+      flags: { EXPECTEDCHECKPOINT: day >= 11 && day <= 180, EXPECTEDGREENQR: day >= 11 && day < 180 },
     });
   }
   // 6. Diacritics: every Vietnamese vowel mark and Đ, transliterated (Đ -> D) in fnt/gnt.

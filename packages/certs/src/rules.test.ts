@@ -32,8 +32,8 @@ describe('checkpoint rule (CertLogic): full series and 14 days', () => {
     expect(evaluateCheckpoint(rules, vacc('abdala', 3, 3, '2021-10-01'), vnMorning('2021-10-14')).ok).toBe(false);
     expect(evaluateCheckpoint(rules, vacc('abdala', 3, 3, '2021-10-01'), vnMorning('2021-10-15')).ok).toBe(true);
   });
-  it('boosters count at once: 3/2 (above series), 3/3 of a two-dose product, 2/1 after Janssen', () => {
-    for (const [code, dn, sd] of [['pfizer', 3, 2], ['moderna', 3, 3], ['pfizer', 2, 1], ['janssen', 2, 2]] as const) {
+  it('boosters count at once: 3/3 and 4/4 after two doses, 2/1 after Janssen, and the older 3/2 and 2/2 encodings', () => {
+    for (const [code, dn, sd] of [['pfizer', 3, 2], ['moderna', 3, 3], ['pfizer', 4, 4], ['pfizer', 2, 1], ['janssen', 2, 2]] as const) {
       expect(evaluateCheckpoint(rules, vacc(code, dn, sd, '2022-01-10'), vnMorning('2022-01-10')).ok, `${code} ${dn}/${sd}`).toBe(true);
     }
   });
@@ -51,15 +51,34 @@ describe('checkpoint rule (CertLogic): full series and 14 days', () => {
 });
 
 describe('personal QR colour rule (CertLogic)', () => {
-  it('recovered: green on day 179, black from day 180', () => {
+  const colour = (dcc: Record<string, unknown>, day: string) => evaluateQrColour(rules, dcc, vnMorning(day));
+  it('recovered: black before day 11, green from day 11 to day 179, black from day 180', () => {
     const fr = '2021-08-01';
-    expect(evaluateQrColour(rules, rec(fr), vnMorning(addDays(fr, 179)))).toBe('green');
-    expect(evaluateQrColour(rules, rec(fr), vnMorning(addDays(fr, 180)))).toBe('black');
-    expect(evaluateQrColour(rules, rec(fr), vnMorning(addDays(fr, 181)))).toBe('black');
+    expect([10, 11, 179, 180, 181].map((n) => colour(rec(fr), addDays(fr, n)))).toEqual(['black', 'green', 'green', 'black', 'black']);
   });
-  it('vaccinated: one dose 14 days ago is green, 13 days black', () => {
-    expect(evaluateQrColour(rules, vacc('verocell', 1, 2, '2021-10-01'), vnMorning('2021-10-14'))).toBe('black');
-    expect(evaluateQrColour(rules, vacc('verocell', 1, 2, '2021-10-01'), vnMorning('2021-10-15'))).toBe('green');
+  it('one dose of a two-dose vaccine: black on day 13, green from day 14 (Viet Nam calendar)', () => {
+    for (const code of ['astrazeneca', 'pfizer', 'moderna', 'verocell', 'sputnikv', 'hayatvax']) {
+      expect([13, 14].map((n) => colour(vacc(code, 1, 2, '2021-10-01'), addDays('2021-10-01', n))), code).toEqual(['black', 'green']);
+      expect([13, 14].map((n) => colour(vacc(code, 2, 2, '2021-10-01'), addDays('2021-10-01', n))), code).toEqual(['black', 'green']);
+    }
+  });
+  it('Abdala (three doses) counts only complete: 1/3 and 2/3 stay black, 3/3 green from day 14', () => {
+    expect(colour(vacc('abdala', 1, 3, '2021-09-01'), '2021-12-01')).toBe('black');
+    expect(colour(vacc('abdala', 2, 3, '2021-09-01'), '2021-12-01')).toBe('black');
+    expect([13, 14].map((n) => colour(vacc('abdala', 3, 3, '2021-10-01'), addDays('2021-10-01', n)))).toEqual(['black', 'green']);
+  });
+  it('Janssen 1/1 is a complete series: green from day 14', () => {
+    expect([13, 14].map((n) => colour(vacc('janssen', 1, 1, '2021-10-01'), addDays('2021-10-01', n)))).toEqual(['black', 'green']);
+  });
+  it('a booster is green at once, however it is encoded (3/3, 4/4, 2/1, 3/2)', () => {
+    for (const [code, dn, sd] of [['pfizer', 3, 3], ['moderna', 4, 4], ['pfizer', 2, 1], ['pfizer', 3, 2], ['pfizer', 4, 4]] as const) {
+      expect(colour(vacc(code, dn, sd, '2022-01-10'), '2022-01-10'), `${code} ${dn}/${sd}`).toBe('green');
+    }
+  });
+  it('a product outside the catalog takes its series from sd: 1/2 counts as one dose of two, 1/3 does not', () => {
+    const foreign = (dn: number, sd: number) => ({ ...vacc('pfizer', dn, sd, '2021-09-01'), v: [{ ...vacc('pfizer', dn, sd, '2021-09-01').v[0]!, mp: 'Covaxin' }] });
+    expect(colour(foreign(1, 2), '2021-10-01')).toBe('green');
+    expect(colour(foreign(1, 3), '2021-10-01')).toBe('black');
   });
   it('no rule, or a malformed certificate, gives black', () => {
     expect(evaluateQrColour({ ...rules, rules: [] }, vacc('pfizer', 2, 2, '2021-01-01'), new Date())).toBe('black');

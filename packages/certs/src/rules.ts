@@ -28,34 +28,40 @@ const plusDays = (date: CertLogicExpression, days: number) => ({ plusTime: [date
 const today = plusDays(v('external.validationDate'), 0);
 
 /** Products by primary series length, from every catalog version (a code never changes its series length). */
-function productsBySeries(): { single: string[]; three: string[] } {
-  const single = new Set<string>();
-  const three = new Set<string>();
-  for (const c of CATALOG_VERSIONS) {
-    for (const vac of c.vaccines) {
-      if (vac.seriesDoses === 1) single.add(vac.dcc.mp);
-      if (vac.seriesDoses === 3) three.add(vac.dcc.mp);
-    }
-  }
-  return { single: [...single].sort(), three: [...three].sort() };
+function productsBySeries(): { single: string[]; two: string[]; three: string[] } {
+  const bySeries = new Map<number, Set<string>>([[1, new Set()], [2, new Set()], [3, new Set()]]);
+  for (const c of CATALOG_VERSIONS) for (const vac of c.vaccines) bySeries.get(vac.seriesDoses)?.add(vac.dcc.mp);
+  const sorted = (n: number) => [...bySeries.get(n)!].sort();
+  return { single: sorted(1), two: sorted(2), three: sorted(3) };
 }
 
 /**
  * The 2021 rules: checkpoint = full series and 14 days after its last dose (a booster, dn above the product's
  * series length or above sd, counts at once); recovery from day 11 to day 180 after the positive test; a negative
- * PCR sampled within 72 hours. Personal QR colour (HCMC): green if recovered under 180 days ago, or vaccinated
- * (any dose) 14 days ago or more; black otherwise. Dates compare Viet Nam calendar days (external.validationDate).
+ * PCR sampled within 72 hours. Dates compare Viet Nam calendar days (external.validationDate).
+ *
+ * Personal QR colour (HCMC, DOMAIN.md: green if recovered less than 180 days ago, or vaccinated = at least one dose
+ * of a two-dose vaccine 14 days ago or more; black otherwise). Our reading: "one dose" is the rule for two-dose
+ * products only; any other product counts once its series is complete (Janssen 1/1, Abdala 3/3, not Abdala 1/3 or
+ * 2/3), 14 days after that dose. A booster certificate is green at once: a completed series came before it.
+ * Recovered means the recovery certificate has begun (day 11 after the positive test, as the EU defines it) and the
+ * test is under 180 days old (day 179 green, day 180 black). A product outside the catalog takes its series length
+ * from sd.
  */
 export function defaultRuleSet(): RuleSet {
-  const { single, three } = productsBySeries();
+  const { single, two, three } = productsBySeries();
   const mp = v('payload.v.0.mp');
   const dn = v('payload.v.0.dn');
   const sd = v('payload.v.0.sd');
-  const seriesLength = { if: [{ in: [mp, single] }, 1, { if: [{ in: [mp, three] }, 3, 2] }] };
+  const seriesLength = { if: [{ in: [mp, single] }, 1, { if: [{ in: [mp, two] }, 2, { if: [{ in: [mp, three] }, 3, sd] }] }] };
   const booster = { if: [{ '>': [dn, sd] }, true, { '>': [dn, seriesLength] }] };
   const daysSince = (date: CertLogicExpression, days: number) => ({ 'not-before': [today, plusDays(date, days)] });
+  // CertLogic has no "or": nested ifs.
+  const primaryCounts = { if: [{ '>=': [dn, seriesLength] }, true, { and: [{ '===': [seriesLength, 2] }, { '>=': [dn, 1] }] }] };
+  const vaccinatedGreen = { if: [booster, true, { and: [primaryCounts, daysSince(v('payload.v.0.dt'), 14)] }] };
+  const recoveredGreen = { and: [daysSince(v('payload.r.0.fr'), 11), { before: [today, plusDays(v('payload.r.0.fr'), 180)] }] };
   return {
-    version: '2021.12.1',
+    version: '2021.12.2',
     validFrom: '2021-12-01',
     rules: [
       {
@@ -83,12 +89,15 @@ export function defaultRuleSet(): RuleSet {
       },
       {
         id: 'VN-QR-0001', purpose: 'personalQr',
-        description: { vi: 'Mã QR xanh: khỏi bệnh dưới 180 ngày, hoặc đã tiêm (ít nhất 1 mũi) từ 14 ngày trở lên; còn lại: đen', en: 'Green QR: recovered under 180 days ago, or vaccinated (any dose) 14 days ago or more; black otherwise' },
+        description: {
+          vi: 'Mã QR xanh: khỏi bệnh dưới 180 ngày (từ ngày 11 sau xét nghiệm dương tính), hoặc đã tiêm ít nhất 1 mũi vắc xin loại 2 mũi (vắc xin khác: đủ liều) từ 14 ngày trở lên; còn lại: đen',
+          en: 'Green QR: recovered under 180 days ago (from day 11 after the positive test), or at least one dose of a two-dose vaccine (other vaccines: the full series) 14 days ago or more; black otherwise',
+        },
         logic: {
           if: [
             v('payload.r.0'),
-            { if: [{ before: [today, plusDays(v('payload.r.0.fr'), 180)] }, 'green', 'black'] },
-            { if: [v('payload.v.0'), { if: [daysSince(v('payload.v.0.dt'), 14), 'green', 'black'] }, 'black'] },
+            { if: [recoveredGreen, 'green', 'black'] },
+            { if: [v('payload.v.0'), { if: [vaccinatedGreen, 'green', 'black'] }, 'black'] },
           ],
         } as CertLogicExpression,
       },
