@@ -28,6 +28,13 @@ const ConfigSchema = z.object({
   /** Second-degree (F2) tracing fan-out: candidates kept per confirmed F1, and per run in all. */
   SEN_TRACING_F2_PER_F1: z.coerce.number().int().min(1).max(10_000).default(50),
   SEN_TRACING_F2_TOTAL: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** Offline verifiers refuse a trust list older than this many days (published, signed, in the list; they warn after 48 hours). */
+  SEN_TRUST_LIST_MAX_AGE_DAYS: z.coerce.number().int().min(2).max(90).default(7),
+  /** Check-ins are kept this many days (partitions dropped after; the ingest, the citizen's list and traces reach this far back). */
+  SEN_CHECKINS_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(28),
+  /** QR tokens are refused this many days after they were made: printed cards and posters must last months (the app fetches a fresh token). */
+  SEN_QR_PERSON_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  SEN_QR_VENUE_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

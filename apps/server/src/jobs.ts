@@ -14,6 +14,8 @@ export interface JobDefinition<S extends z.ZodType> {
   handler: (payload: z.output<S>) => Promise<unknown>;
   /** A cron expression to run it on a schedule, in UTC. */
   cron?: string;
+  /** What the schedule sends each run (default {}): configuration the scheduled runs need. */
+  schedulePayload?: object;
   /**
    * pg-boss queue policy. 'stately' keeps at most one waiting and one running job per singleton key (a second
    * request for the same work while one waits is dropped); 'standard' queues everything.
@@ -67,7 +69,7 @@ export class JobQueue implements Jobs {
     this.started = true;
     for (const def of this.definitions.values()) {
       await this.boss.createQueue(def.name, { policy: def.policy ?? 'standard' });
-      if (def.cron) await this.boss.schedule(def.name, def.cron, {});
+      if (def.cron) await this.boss.schedule(def.name, def.cron, def.schedulePayload ?? {});
       if (options.work) {
         await this.boss.work(def.name, { pollingIntervalSeconds: 2 }, async (jobs: Job<object>[]) => {
           for (const job of jobs) {

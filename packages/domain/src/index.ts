@@ -9,3 +9,4 @@ export * from './vaccination/index';
 export * from './tracing/index';
 export * from './certificates/index';
 export * from './declarations/index';
+export * from './geo';

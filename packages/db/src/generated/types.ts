@@ -44,10 +44,44 @@ export interface AdverseEvents {
   reported_by: string | null;
   request_hash: string;
   serious: boolean;
+  serious_criteria: Generated<string[]>;
   session_id: string | null;
   severity: string;
   site_id: string | null;
   symptoms: string[];
+  vaccine_code: string;
+}
+
+export interface AllocationPlanLines {
+  area_code: string;
+  area_path: string;
+  doses_given: number;
+  doses_needed: number;
+  doses_to_allocate: number;
+  plan_id: string;
+  target_population: number;
+}
+
+export interface AllocationPlans {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  area_code: string;
+  area_path: string;
+  coverage_goal_pct: Numeric;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  doses_available: number | null;
+  doses_given: number;
+  doses_needed: number;
+  doses_to_allocate: number;
+  id: string;
+  note: string | null;
+  period_from: Timestamp;
+  period_to: Timestamp;
+  series_doses: number;
+  status: Generated<string>;
+  target_group: string;
+  target_population: number;
   vaccine_code: string;
 }
 
@@ -61,6 +95,8 @@ export interface Areas {
   parent_code: string | null;
   path: string;
   population: number | null;
+  population_18_plus: number | null;
+  population_50_plus: number | null;
   search_name: string;
   unit_type: string;
   unit_type_en: string;
@@ -89,6 +125,22 @@ export interface CertificateRevocations {
   id: string;
   kid: string;
   revoked_at: Timestamp;
+}
+
+export interface CertificateRevocationStats {
+  generation: Int8;
+  hash_type: string;
+  latest_revoked_at: Timestamp | null;
+  revocations: Int8;
+}
+
+export interface CertificateRuleSets {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  rules: Json;
+  source: string;
+  valid_from: Timestamp;
+  version: string;
 }
 
 export interface Certificates {
@@ -273,9 +325,11 @@ export interface NotificationOutbox {
   last_error: string | null;
   next_attempt_at: Generated<Timestamp>;
   params: Generated<Json>;
-  person_id: string;
+  person_id: string | null;
   sent_at: Timestamp | null;
   status: Generated<string>;
+  team: string | null;
+  team_area_path: string | null;
   template: string;
 }
 
@@ -366,6 +420,7 @@ export interface ReportCounts {
 }
 
 export interface ReportDoseDeltas {
+  age_band: Generated<string>;
   area_path: string;
   completes_series: boolean;
   day: Timestamp;
@@ -525,6 +580,7 @@ export interface StockEvents {
   client_id: string | null;
   discard_reason: string | null;
   doses: number;
+  for_store_id: string | null;
   id: string;
   kind: string;
   lot_id: string;
@@ -532,9 +588,18 @@ export interface StockEvents {
   occurred_at: Timestamp;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
+  reserved_change: Generated<number>;
   session_ref: string | null;
   shipment_id: string | null;
   store_id: string;
+}
+
+export interface StockReservations {
+  doses_reserved: number;
+  for_store_id: string;
+  lot_id: string;
+  store_id: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface TargetImportErrors {
@@ -776,6 +841,8 @@ export interface Venues {
   created_by: string | null;
   default_visit_minutes: Generated<number>;
   id: string;
+  latitude: number | null;
+  longitude: number | null;
   name: string;
   opening_hours: string | null;
   owner_user_id: string;
@@ -788,9 +855,13 @@ export interface Venues {
 
 export interface DB {
   adverse_events: AdverseEvents;
+  allocation_plan_lines: AllocationPlanLines;
+  allocation_plans: AllocationPlans;
   areas: Areas;
   audit_log: AuditLog;
+  certificate_revocation_stats: CertificateRevocationStats;
   certificate_revocations: CertificateRevocations;
+  certificate_rule_sets: CertificateRuleSets;
   certificates: Certificates;
   checkins: Checkins;
   checkpoint_passages: CheckpointPassages;
@@ -826,6 +897,7 @@ export interface DB {
   site_staff: SiteStaff;
   stock_balances: StockBalances;
   stock_events: StockEvents;
+  stock_reservations: StockReservations;
   target_import_errors: TargetImportErrors;
   target_import_files: TargetImportFiles;
   target_imports: TargetImports;

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Connection } from '@sen/db';
 import { AppError, CWA_OVERLAP_RULE, PC_COVID_WINDOW_RULE } from '@sen/domain';
+import { loadConfig } from '../../config';
 import { createTestConnection } from '../../testing/test-db';
 import { findOverlappingVisits } from './find-overlapping-visits';
 import { checkinsPartitionsJob, maintainCheckinPartitions } from './maintain-partitions';
@@ -106,7 +107,8 @@ describe('daily partitions (Viet Nam days) and retention', () => {
     await sql`INSERT INTO checkins (id, venue_id, person_id, checked_in_at, source, client_id)
               VALUES (${uuid()}::uuid, ${uuid()}::uuid, ${uuid()}::uuid, ${new Date(now - 400 * DAY_MS).toISOString()}::timestamptz, 'manual', 'stray')`.execute(conn.db);
 
-    const res = await checkinsPartitionsJob(conn).handler(checkinsPartitionsJob(conn).payload.parse({}));
+    const job = checkinsPartitionsJob({ db: conn.db, config: loadConfig({ NODE_ENV: 'test' }) });
+    const res = await job.handler(job.payload.parse({}));
     expect(res).toMatchObject({ created: 0, purged: 1 });
     expect((res as { dropped: number }).dropped).toBeGreaterThanOrEqual(31);
 
@@ -125,11 +127,12 @@ describe('daily partitions (Viet Nam days) and retention', () => {
     expect(oldest).toBe(partitionOf(cutoff));
   });
 
-  it('the job takes daysAhead and retentionDays with defaults, and refuses nonsense', () => {
-    const job = checkinsPartitionsJob(conn);
+  it('the job takes daysAhead and retentionDays with defaults (the configured retention), and refuses nonsense', () => {
+    const job = checkinsPartitionsJob({ db: conn.db, config: loadConfig({ NODE_ENV: 'test' }) });
     expect(job.name).toBe('checkins.maintain-partitions');
     expect(job.cron).toBeTruthy();
     expect(job.payload.parse({})).toEqual({ daysAhead: 3, retentionDays: 28 });
+    expect(job.schedulePayload).toEqual({ daysAhead: 3, retentionDays: 28 });
     expect(job.payload.parse({ retentionDays: 14 })).toEqual({ daysAhead: 3, retentionDays: 14 });
     expect(() => job.payload.parse({ retentionDays: 0 })).toThrow();
     expect(() => job.payload.parse({ daysAhead: -1 })).toThrow();

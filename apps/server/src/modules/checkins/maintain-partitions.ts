@@ -3,7 +3,7 @@ import { sql, type Database } from '@sen/db';
 import type { Deps } from '../../context';
 import type { JobDefinition } from '../../jobs';
 
-/** Check-ins are kept this many days (issue 5: 28 by default; a job payload can change it). */
+/** Check-ins are kept this many days unless SEN_CHECKINS_RETENTION_DAYS says otherwise (issue 5: 28). */
 export const DEFAULT_RETENTION_DAYS = 28;
 /** Daily partitions made ahead of today, so a missed run or two never sends a day's check-ins to the default. */
 export const DEFAULT_DAYS_AHEAD = 3;
@@ -27,17 +27,25 @@ export async function maintainCheckinPartitions(db: Database, options: { daysAhe
   return { created: Number(row?.created ?? 0), dropped: Number(row?.dropped ?? 0), purged: Number(row?.purged ?? 0) };
 }
 
-export const MaintainPayload = z.strictObject({
-  daysAhead: z.number().int().min(0).max(366).default(DEFAULT_DAYS_AHEAD),
-  retentionDays: z.number().int().min(1).max(3660).default(DEFAULT_RETENTION_DAYS),
-});
+/** The job's payload; a run queued without retentionDays uses the configured retention. */
+export function maintainPayload(retentionDays: number) {
+  return z.strictObject({
+    daysAhead: z.number().int().min(0).max(366).default(DEFAULT_DAYS_AHEAD),
+    retentionDays: z.number().int().min(1).max(3660).default(retentionDays),
+  });
+}
 
-/** Daily at 00:05 in Viet Nam (17:05 UTC), just after the day's partition starts being written. */
-export function checkinsPartitionsJob(deps: Pick<Deps, 'db'>): JobDefinition<typeof MaintainPayload> {
+/**
+ * Daily at 00:05 in Viet Nam (17:05 UTC), just after the day's partition starts being written. The schedule carries
+ * SEN_CHECKINS_RETENTION_DAYS (pg-boss keeps a schedule's payload; each start writes it again).
+ */
+export function checkinsPartitionsJob(deps: Pick<Deps, 'db' | 'config'>): JobDefinition<ReturnType<typeof maintainPayload>> {
+  const retentionDays = deps.config.SEN_CHECKINS_RETENTION_DAYS;
   return {
     name: 'checkins.maintain-partitions',
-    payload: MaintainPayload,
+    payload: maintainPayload(retentionDays),
     cron: '5 17 * * *',
+    schedulePayload: { daysAhead: DEFAULT_DAYS_AHEAD, retentionDays },
     policy: 'stately',
     handler: (payload) => maintainCheckinPartitions(deps.db, payload),
   };

@@ -6,16 +6,20 @@ import { requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { loadPersonFor } from '../people/people-access';
 import { findPersonRow, type PersonRow } from '../people/repo';
-import { newPersonRef, qrSigningKey, signQrToken, verifyQrToken } from './qr-signing';
+import { newPersonRef, qrExpiresAt, qrMaxAgeDays, qrSigningKey, signQrToken, verifyQrToken } from './qr-signing';
 
 /**
  * Personal QR codes: one live code per person (table person_qr), made on first request, rotated on demand
- * (a new version revokes the older ones, so a lost or photographed card stops working).
+ * (a new version revokes the older ones, so a lost or photographed card stops working). Each request signs a fresh
+ * token of the live version: it is accepted for SEN_QR_PERSON_MAX_AGE_DAYS from then (a card from its printing).
  */
 export interface PersonQr {
   token: string;
   version: number;
+  /** When this token was made. */
   issuedAt: string;
+  /** When scanners start refusing it (qr_expired). */
+  expiresAt: string;
 }
 
 type Db = Database | Transaction<DB>;
@@ -51,9 +55,13 @@ async function currentOrIssue(trx: Transaction<DB>, personId: string, userId: st
 }
 
 async function tokenOf(deps: Deps, row: QrRow): Promise<PersonQr> {
-  const issuedAt = new Date(row.issued_at);
+  // Whole seconds, as the token carries them.
+  const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   const key = await qrSigningKey(deps.config.SEN_KEYS_DIR);
-  return { token: await signQrToken(key, { kind: 'person', ref: row.ref, version: row.version, issuedAt }), version: row.version, issuedAt: issuedAt.toISOString() };
+  return {
+    token: await signQrToken(key, { kind: 'person', ref: row.ref, version: row.version, issuedAt }), version: row.version, issuedAt: issuedAt.toISOString(),
+    expiresAt: qrExpiresAt(issuedAt, qrMaxAgeDays(deps.config, 'person')).toISOString(),
+  };
 }
 
 /** The signed-in citizen's own person record (following merges), or 404 not_linked. */
@@ -117,21 +125,22 @@ export async function personQrCard(deps: Deps, ctx: RequestContext, personId: st
     doc.y = y + size + 8;
     doc.font(FONT_REGULAR).fontSize(8).text('Xuất trình mã này để nhân viên địa điểm quét khi vào. Mã không chứa thông tin cá nhân.', 24, doc.y, { align: 'center', width });
     doc.fillColor('#555555').text('Show this code to venue staff when you enter. It holds no personal data.', { align: 'center', width });
-    doc.fillColor('#000000').fontSize(7).text(`Phiên bản / Version ${qr.version} · ${qr.issuedAt.slice(0, 10)}`, { align: 'center', width });
+    doc.fillColor('#000000').fontSize(7).text(`Phiên bản / Version ${qr.version} · ${qr.issuedAt.slice(0, 10)} · Hạn dùng / Valid until ${qr.expiresAt.slice(0, 10)}`, { align: 'center', width });
   });
 }
 
 /**
  * Resolves scanned personal tokens to person ids, refusing with a 4xx naming why: the token checks of
- * verifyQrToken, then qr_unknown (404: signed by us but no such code) and qr_revoked (410: a newer version was
+ * verifyQrToken (including qr_expired past SEN_QR_PERSON_MAX_AGE_DAYS), then qr_unknown (404: signed by us but no such code) and qr_revoked (410: a newer version was
  * issued). `fieldOf(i)` names the field of item i for errors.
  */
 export async function resolvePersonTokens(deps: Deps, tokens: readonly string[], fieldOf: (i: number) => string, now = new Date()): Promise<string[]> {
   const key = await qrSigningKey(deps.config.SEN_KEYS_DIR);
+  const maxAgeDays = qrMaxAgeDays(deps.config, 'person');
   const claims = [];
   for (let i = 0; i < tokens.length; i++) {
     try {
-      claims.push(await verifyQrToken(key, tokens[i], 'person', now));
+      claims.push(await verifyQrToken(key, tokens[i], 'person', now, maxAgeDays));
     } catch (err) {
       throw renameTokenField(err, fieldOf(i));
     }

@@ -18,7 +18,7 @@ function sendPdf(reply: FastifyReply, fileName: string, pdf: Buffer) {
 export async function qrRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['qr'];
-  const qrOnly = ({ token, version, issuedAt }: { token: string; version: number; issuedAt: string }) => ({ token, version, issuedAt });
+  const qrOnly = ({ token, version, issuedAt, expiresAt }: { token: string; version: number; issuedAt: string; expiresAt: string }) => ({ token, version, issuedAt, expiresAt });
 
   r.get('/api/people/:id/qr', {
     schema: { tags, summary: "A person's signed QR token (issued on first request); staff with people:read where the person lives; audited", params: IdParams, response: { 200: QrOut } },
@@ -54,8 +54,8 @@ export async function qrRoutes(app: FastifyInstance, deps: Deps) {
     schema: { tags, summary: "A venue's signed poster token (its owner, or staff who can read the venue)", params: IdParams, response: { 200: VenueQrOut } },
     preValidation: requireAnyScope('business:manage', 'people:read'),
   }, async (request) => {
-    const { venueId, token, version, issuedAt } = await getVenueQr(deps, request.ctx, request.params.id);
-    return { venueId, token, version, issuedAt };
+    const { venueId, token, version, issuedAt, expiresAt } = await getVenueQr(deps, request.ctx, request.params.id);
+    return { venueId, token, version, issuedAt, expiresAt };
   });
 
   r.get('/api/venues/:id/poster.pdf', {

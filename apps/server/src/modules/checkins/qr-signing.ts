@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, compactVerify, CompactSign, decodeProtectedHeader, errors as joseErrors } from 'jose';
 import { AppError } from '@sen/domain';
+import type { Config } from '../../config';
 
 /**
  * Signed QR tokens for people and venues.
@@ -25,6 +26,7 @@ export const QR_KEY_FILE = 'qr-signing.pem';
 export const MAX_TOKEN_LENGTH = 600;
 /** Issue times up to this far ahead are tolerated (clock skew between servers). */
 const ISSUED_SKEW_SECONDS = 300;
+const DAY_SECONDS = 86_400;
 
 export type QrKind = 'person' | 'venue';
 const KIND_CODE: Record<QrKind, 'p' | 'v'> = { person: 'p', venue: 'v' };
@@ -39,7 +41,21 @@ export interface QrClaims {
   kind: QrKind;
   ref: string;
   version: number;
+  /** When this token was made (signed), not when its version was issued: a card or poster lasts from its printing. */
   issuedAt: Date;
+}
+
+/**
+ * How long a token of each kind is accepted after it was made (SEN_QR_PERSON_MAX_AGE_DAYS, SEN_QR_VENUE_MAX_AGE_DAYS).
+ * Printed cards and posters must last months; the app fetches a fresh personal token whenever it shows one.
+ */
+export function qrMaxAgeDays(config: Pick<Config, 'SEN_QR_PERSON_MAX_AGE_DAYS' | 'SEN_QR_VENUE_MAX_AGE_DAYS'>, kind: QrKind): number {
+  return kind === 'person' ? config.SEN_QR_PERSON_MAX_AGE_DAYS : config.SEN_QR_VENUE_MAX_AGE_DAYS;
+}
+
+/** The instant a token made at `issuedAt` stops being accepted. */
+export function qrExpiresAt(issuedAt: Date, maxAgeDays: number): Date {
+  return new Date(issuedAt.getTime() + maxAgeDays * DAY_SECONDS * 1000);
 }
 
 function tokenError(code: string, message: string, status = 400): AppError {
@@ -110,9 +126,10 @@ const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /**
  * Checks a scanned token: size, shape, key, signature, kind and claims. Throws a 4xx naming the problem:
  * qr_token_too_large (413), qr_token_malformed, qr_unknown_key, qr_signature_invalid, qr_wrong_kind,
- * qr_issued_in_future (400). Whether the version is still current is the caller's check (it needs the database).
+ * qr_issued_in_future (400), qr_expired (410: made more than `maxAgeDays` ago). Whether the version is still
+ * current is the caller's check (it needs the database).
  */
-export async function verifyQrToken(key: QrKey, raw: unknown, expected: QrKind, now = new Date()): Promise<QrClaims> {
+export async function verifyQrToken(key: QrKey, raw: unknown, expected: QrKind, now: Date, maxAgeDays: number): Promise<QrClaims> {
   if (typeof raw !== 'string') throw tokenError('qr_token_malformed', 'token: Give the text read from the QR code');
   const token = raw.trim();
   if (token.length > MAX_TOKEN_LENGTH) throw tokenError('qr_token_too_large', `token: A QR token is at most ${MAX_TOKEN_LENGTH} characters`, 413);
@@ -147,6 +164,12 @@ export async function verifyQrToken(key: QrKey, raw: unknown, expected: QrKind, 
   }
   const issuedAt = new Date((b.i as number) * 1000);
   if ((b.i as number) > now.getTime() / 1000 + ISSUED_SKEW_SECONDS) throw tokenError('qr_issued_in_future', 'token: The QR code claims to be issued in the future');
+  const expiresAt = qrExpiresAt(issuedAt, maxAgeDays);
+  if (expiresAt.getTime() <= now.getTime()) {
+    const what = expected === 'venue' ? 'This venue poster' : 'This personal QR code';
+    const fix = expected === 'venue' ? 'the venue prints its current poster' : 'open the app for a fresh code, or print a new card';
+    throw new AppError('qr_expired', `token: ${what} expired on ${expiresAt.toISOString().slice(0, 10)} (codes last ${maxAgeDays} days): ${fix}`, { field: 'token', expiredAt: expiresAt.toISOString(), maxAgeDays }, 410);
+  }
   return { kind: expected, ref: b.r, version: b.v as number, issuedAt };
 }
 

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompactSign } from 'jose';
+import { loadConfig } from '../../config';
+import { BODY_LIMIT } from '../../app';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { generateQrKey, newPersonRef, qrSigningKey, QR_KEY_FILE, signQrToken, uuidToRef, type QrKey } from './qr-signing';
 import { api, BA_DINH, countRows, createPerson, createVenue, NGOC_HA, THU_DAU_MOT, uuid } from './venues.fixtures';
@@ -17,13 +19,18 @@ let key: QrKey;
 const c: Record<string, string> = {};
 const id: Record<string, string> = {};
 
-/** Header and payload: ECDSA signatures are randomised, so two signings of the same code differ only there. */
-const signed = (token: string) => token.split('.').slice(0, 2).join('.');
+/** What a token stands for: kind, reference and version (each request signs it afresh, with its own time). */
+const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { k: string; r: string; v: number; i: number };
+const sameCode = (token: string) => {
+  const { k, r, v } = claims(token);
+  return { k, r, v };
+};
 const at = (minutesAgo = 1) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
 beforeAll(async () => {
   keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sen-qr-keys-'));
-  t = await createTestApp({ env: { SEN_KEYS_DIR: keysDir } });
+  // Shorter lives than the defaults (365 days), so the tests see the configuration take effect.
+  t = await createTestApp({ env: { SEN_KEYS_DIR: keysDir, SEN_QR_PERSON_MAX_AGE_DAYS: '30', SEN_QR_VENUE_MAX_AGE_DAYS: '60' } });
   const sign = async (k: string, roles: { role: string; areaCode: string }[], personId?: string) => {
     const s = await signInAs(t, roles, personId ? { personId } : {});
     c[k] = s.cookie;
@@ -76,7 +83,7 @@ describe('the signing key', () => {
     expect(fs.statSync(file).mode & 0o077).toBe(0);
     expect((await qrSigningKey(keysDir)).kid).toBe(key.kid);
     const tokens = await Promise.all([myToken(c.citizen!), myToken(c.citizen!)]);
-    expect(signed(tokens[0])).toBe(signed(tokens[1]));
+    expect(sameCode(tokens[0])).toEqual(sameCode(tokens[1]));
   });
 });
 
@@ -91,7 +98,7 @@ describe('personal QR', () => {
     // staff of the person's commune get the same live code
     const staff = await api(t, c.officer!, 'GET', `/api/people/${id.person}/qr`);
     expect(staff.statusCode).toBe(200);
-    expect(signed(staff.json().token)).toBe(signed(token));
+    expect(sameCode(staff.json().token)).toEqual(sameCode(token));
   });
 
   it('a venue checks a visitor in by scanning it', async () => {
@@ -150,7 +157,7 @@ describe('personal QR', () => {
     expect(byStaff.statusCode).toBe(200);
     expect(byStaff.json().version).toBe(3);
     expect((await scan(rotated.json().token)).json().code).toBe('qr_revoked');
-    expect(signed(await myToken(c.citizen2!))).toBe(signed(byStaff.json().token));
+    expect(sameCode(await myToken(c.citizen2!))).toEqual(sameCode(byStaff.json().token));
     const audit = await t.conn.db.selectFrom('audit_log').select('action').where('entity_id', '=', id.person2!).where('action', '=', 'person.qr.rotate').execute();
     expect(audit).toHaveLength(2);
   });
@@ -232,6 +239,9 @@ describe('venue QR', () => {
     }
     const huge = await t.app.inject({ method: 'POST', url: '/api/me/checkins', headers: { cookie: c.citizen!, 'content-type': 'application/json' }, payload: JSON.stringify({ venueToken: 'z'.repeat(2_000_000) }) });
     expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(huge.json()).toMatchObject({ status: 413, code: 'body_too_large', limit: BODY_LIMIT });
+    expect(huge.json().detail).toBe(`The request body is larger than ${BODY_LIMIT} bytes`);
     expect(await countRows(t, 'checkins')).toBe(before);
   });
 
@@ -271,5 +281,63 @@ describe('venue QR', () => {
     expect((await api(t, null, 'GET', `/api/venues/${id.venue}/poster.pdf`)).statusCode).toBe(401);
     // staff of the neighbouring commune can neither read nor rotate
     expect((await api(t, c.officerNgocHa!, 'POST', `/api/venues/${id.venue}/qr/rotate`)).statusCode).toBe(404);
+  });
+});
+
+describe('expiry', () => {
+  const DAY_MS = 86_400_000;
+  /** The same code (reference and version) as if its token had been made `days` days ago. */
+  const madeAgo = async (token: string, kind: 'person' | 'venue', days: number) => {
+    const { r, v } = claims(token);
+    return signQrToken(key, { kind, ref: r, version: v, issuedAt: new Date(Date.now() - days * DAY_MS) });
+  };
+
+  it('each token says when it stops working: its kind\'s configured age after it was made (365 days by default)', async () => {
+    const mine = (await api(t, c.citizen!, 'GET', '/api/me/qr')).json();
+    expect(Date.parse(mine.expiresAt) - Date.parse(mine.issuedAt)).toBe(30 * DAY_MS);
+    expect(Math.abs(Date.parse(mine.issuedAt) - Date.now())).toBeLessThan(60_000);
+    expect(claims(mine.token).i * 1000).toBe(Date.parse(mine.issuedAt));
+    const poster = (await api(t, c.owner!, 'GET', `/api/venues/${id.venue}/qr`)).json();
+    expect(Date.parse(poster.expiresAt) - Date.parse(poster.issuedAt)).toBe(60 * DAY_MS);
+    const defaults = loadConfig({});
+    expect([defaults.SEN_QR_PERSON_MAX_AGE_DAYS, defaults.SEN_QR_VENUE_MAX_AGE_DAYS]).toEqual([365, 365]);
+  });
+
+  it('a venue scanning a personal code older than its maximum age is refused (410 naming personToken); just younger passes', async () => {
+    const token = await myToken(c.citizen!);
+    const before = await countRows(t, 'checkins');
+    const old = await scan(await madeAgo(token, 'person', 31));
+    expect(old.statusCode).toBe(410);
+    expect(old.json().code).toBe('qr_expired');
+    expect(old.json().detail).toMatch(/^personToken: This personal QR code expired on \d{4}-\d{2}-\d{2} \(codes last 30 days\)/);
+    expect(await countRows(t, 'checkins')).toBe(before);
+    expect((await scan(await madeAgo(token, 'person', 29))).statusCode).toBe(201);
+  });
+
+  it('the offline batch is refused whole when one scanned code has expired, naming the item', async () => {
+    const token = await myToken(c.citizen!);
+    const before = await countRows(t, 'checkins');
+    const checkins = [
+      { personToken: token, checkedInAt: at(20), clientId: uuid() },
+      { personToken: await madeAgo(token, 'person', 45), checkedInAt: at(10), clientId: uuid() },
+    ];
+    const res = await api(t, c.owner!, 'POST', `/api/venues/${id.venue}/checkins/batch`, { checkins });
+    expect(res.statusCode).toBe(410);
+    expect(res.json().code).toBe('qr_expired');
+    expect(res.json().field ?? res.json().errors?.[0]?.field).toBe('checkins.1.personToken');
+    expect(res.json().detail).toMatch(/^checkins\.1\.personToken: This personal QR code expired/);
+    expect(await countRows(t, 'checkins')).toBe(before);
+  });
+
+  it('a citizen scanning a poster older than the venue maximum age is refused (410 naming venueToken); the venue limit is its own', async () => {
+    const token = await venueToken();
+    const before = await countRows(t, 'checkins');
+    const old = await selfScan(await madeAgo(token, 'venue', 61));
+    expect(old.statusCode).toBe(410);
+    expect(old.json().code).toBe('qr_expired');
+    expect(old.json().detail).toMatch(/^venueToken: This venue poster expired on \d{4}-\d{2}-\d{2} \(codes last 60 days\)/);
+    expect(await countRows(t, 'checkins')).toBe(before);
+    // 45 days: past the personal limit (30), inside the venue's (60).
+    expect((await selfScan(await madeAgo(token, 'venue', 45))).statusCode).toBe(201);
   });
 });

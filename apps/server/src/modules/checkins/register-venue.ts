@@ -3,7 +3,7 @@ import { forbidden } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { hasScope, requireActor } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
-import { cleanText, cleanVenueName, cleanVenueType, cleanVisitMinutes, resolveOwner, resolveVenueCommune, venueFieldError } from './validate-venue';
+import { cleanText, cleanVenueName, cleanVenuePoint, cleanVenueType, cleanVisitMinutes, resolveOwner, resolveVenueCommune, venueFieldError } from './validate-venue';
 import { DEFAULT_VISIT_MINUTES, findVenueRow, venueView, type Venue } from './venues-repo';
 
 export interface VenueInput {
@@ -13,6 +13,9 @@ export interface VenueInput {
   communeCode: string;
   openingHours?: string | null;
   defaultVisitMinutes?: number;
+  /** Where it stands (WGS 84 degrees), both or neither. */
+  latitude?: number | null;
+  longitude?: number | null;
   /** The account that runs the venue. Omitted: the actor (a business administrator registering their own). */
   ownerUserId?: string;
 }
@@ -32,6 +35,7 @@ export async function registerVenue(deps: Deps, ctx: RequestContext, input: Venu
   const visit = cleanVisitMinutes(input.defaultVisitMinutes ?? DEFAULT_VISIT_MINUTES);
   const address = cleanText(input.address, 'address', 500);
   const openingHours = cleanText(input.openingHours, 'openingHours', 200);
+  const point = cleanVenuePoint(input.latitude, input.longitude);
   const forSelf = input.ownerUserId === undefined || input.ownerUserId === actor.userId;
   if (forSelf && !hasScope(ctx, 'business:manage')) {
     throw venueFieldError('owner_required', 'ownerUserId', 'Staff registering a venue name the account that will run it');
@@ -45,7 +49,7 @@ export async function registerVenue(deps: Deps, ctx: RequestContext, input: Venu
       .insertInto('venues')
       .values({
         id, name, type, address, commune_code: commune.code, area_path: commune.path, owner_user_id: owner, opening_hours: openingHours,
-        default_visit_minutes: visit, created_by: actor.userId,
+        default_visit_minutes: visit, latitude: point.latitude, longitude: point.longitude, created_by: actor.userId,
       })
       .execute();
     await recordAudit(trx, ctx, { action: 'venue.create', entityType: 'venue', entityId: id, areaPath: commune.path, details: { type, ownerUserId: owner, forSelf } });

@@ -55,14 +55,14 @@ export async function checkinsRoutes(app: FastifyInstance, deps: Deps) {
     },
     preValidation: requireScope('business:manage'),
   }, async (request, reply) => {
-    const out = await checkInVisitor(deps, request.ctx, request.params.id, request.body);
+    const out = await checkInVisitor(deps, request.ctx, request.params.id, request.body, { maxAgeDays: deps.config.SEN_CHECKINS_RETENTION_DAYS });
     return reply.status(out.duplicate ? 200 : 201).send(out);
   });
 
   r.post('/api/venues/:id/checkins/batch', {
     schema: { tags, summary: "The venue page's offline queue (at most 1,000; idempotent on clientId)", params: IdParams, body: VenueCheckinBatchIn, response: { 200: VenueCheckinBatchOut } },
     preValidation: requireScope('business:manage'),
-  }, async (request) => checkInVisitorBatch(deps, request.ctx, request.params.id, request.body.checkins));
+  }, async (request) => checkInVisitorBatch(deps, request.ctx, request.params.id, request.body.checkins, { maxAgeDays: deps.config.SEN_CHECKINS_RETENTION_DAYS }));
 
   r.post('/api/venues/:id/checkins/:checkinId/checkout', {
     schema: { tags, summary: "The venue's owner checks a visitor out (default now)", params: CheckoutParams, body: CheckoutIn.optional(), response: { 200: CheckoutOut } },
@@ -92,6 +92,7 @@ export async function checkinsRoutes(app: FastifyInstance, deps: Deps) {
             id: z.string(), venueId: z.string(), venueName: z.string(), venueType: z.string(), areaCode: z.string(), checkedInAt: z.string(), checkedOutAt: z.string().nullable(),
           })),
           hasMore: z.boolean(),
+          retentionDays: z.number().int().describe('How many days back check-ins are kept'),
         }),
       },
     },

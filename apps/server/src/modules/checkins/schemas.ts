@@ -10,6 +10,9 @@ const VenueType = z.enum(VENUE_TYPES);
 const VisitMinutes = z.number().int().min(MIN_VISIT_MINUTES).max(MAX_DEFAULT_VISIT_MINUTES);
 const Time = z.string().min(1).max(40).describe('ISO 8601 with its offset, e.g. 2021-08-01T10:00:00+07:00');
 const ClientId = z.string().min(1).max(100).describe('Made once on the device for this check-in; sent unchanged on a retry');
+// Loose ranges here; the use case checks Viet Nam's bounds and names the field.
+const Latitude = z.number().min(-90).max(90).nullable().optional().describe('WGS 84 degrees north, inside Viet Nam; with longitude or not at all');
+const Longitude = z.number().min(-180).max(180).nullable().optional().describe('WGS 84 degrees east, inside Viet Nam; with latitude or not at all');
 
 export const IdParams = z.strictObject({ id: z.uuid() });
 
@@ -23,6 +26,8 @@ export const VenueOut = z
     ownerUserId: z.string(),
     openingHours: z.string().nullable(),
     defaultVisitMinutes: z.number().int(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
     active: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -38,6 +43,8 @@ export const VenueCreateIn = z
     communeCode: CommuneCode,
     openingHours: z.string().max(300).nullable().optional(),
     defaultVisitMinutes: VisitMinutes.optional().describe('Used when a visitor does not check out (default 60)'),
+    latitude: Latitude,
+    longitude: Longitude,
     ownerUserId: z.uuid().optional().describe('Commune staff registering for someone name the owner account; a business administrator omits it'),
   })
   .meta({ id: 'VenueCreate' });
@@ -51,6 +58,8 @@ export const VenueUpdateIn = z
     communeCode: CommuneCode.optional(),
     openingHours: z.string().max(300).nullable().optional(),
     defaultVisitMinutes: VisitMinutes.optional(),
+    latitude: Latitude,
+    longitude: Longitude,
     active: z.boolean().optional(),
     ownerUserId: z.uuid().optional(),
   })
@@ -111,5 +120,9 @@ export const CheckoutParams = z.strictObject({ id: z.uuid(), checkinId: z.uuid()
 export const CheckoutIn = z.strictObject({ checkedOutAt: Time.optional() }).meta({ id: 'VenueCheckout' });
 export const CheckoutOut = z.object({ id: z.string(), checkedInAt: z.string(), checkedOutAt: z.string() });
 
-export const QrOut = z.object({ token: z.string(), version: z.number().int(), issuedAt: z.string() }).meta({ id: 'PersonQr' });
-export const VenueQrOut = z.object({ venueId: z.string(), token: z.string(), version: z.number().int(), issuedAt: z.string() }).meta({ id: 'VenueQr' });
+const tokenTimes = {
+  issuedAt: z.string().describe('When this token was made'),
+  expiresAt: z.string().describe('When scanners start refusing it (qr_expired); fetch or print a fresh one before'),
+};
+export const QrOut = z.object({ token: z.string(), version: z.number().int(), ...tokenTimes }).meta({ id: 'PersonQr' });
+export const VenueQrOut = z.object({ venueId: z.string(), token: z.string(), version: z.number().int(), ...tokenTimes }).meta({ id: 'VenueQr' });

@@ -40,7 +40,7 @@ export async function selfCheckin(deps: Deps, ctx: RequestContext, input: SelfCh
   if (!venue.active) throw conflict('venue_inactive', 'This venue is closed for check-ins');
   const personId = person.id;
   return deps.db.transaction().execute(async (trx) => {
-    const res = await recordCheckins({ db: trx }, [{ clientId: input.clientId, venueId: venue.id, personId, checkedInAt: input.checkedInAt, checkedOutAt: input.checkedOutAt ?? null, source: 'self_scan' }], options).catch((err: unknown) => {
+    const res = await recordCheckins({ db: trx }, [{ clientId: input.clientId, venueId: venue.id, personId, checkedInAt: input.checkedInAt, checkedOutAt: input.checkedOutAt ?? null, source: 'self_scan' }], { maxAgeDays: deps.config.SEN_CHECKINS_RETENTION_DAYS, ...options }).catch((err: unknown) => {
       if (err instanceof AppError && typeof err.details.field === 'string') {
         const field = err.details.field.replace(/^checkins\.0\./, '');
         throw new AppError(err.code, err.message.replace(/^[^:]+:/, `${field}:`), { ...err.details, field, errors: [{ field, message: err.message.replace(/^[^:]+:\s*/, '') }] }, err.status);

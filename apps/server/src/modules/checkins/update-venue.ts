@@ -4,7 +4,7 @@ import type { Deps, RequestContext } from '../../context';
 import { canAccessArea } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { loadVenueFor } from './venue-access';
-import { cleanText, cleanVenueName, cleanVenueType, cleanVisitMinutes, resolveOwner, resolveVenueCommune } from './validate-venue';
+import { cleanText, cleanVenueName, cleanVenuePoint, cleanVenueType, cleanVisitMinutes, resolveOwner, resolveVenueCommune } from './validate-venue';
 import { findVenueRow, venueView, type Venue } from './venues-repo';
 
 export interface VenuePatch {
@@ -15,6 +15,9 @@ export interface VenuePatch {
   communeCode?: string;
   openingHours?: string | null;
   defaultVisitMinutes?: number;
+  /** Both or neither (null and null removes the point). */
+  latitude?: number | null;
+  longitude?: number | null;
   active?: boolean;
   /** Handing a venue to another account: commune staff only. */
   ownerUserId?: string;
@@ -30,12 +33,15 @@ export async function updateVenue(deps: Deps, ctx: RequestContext, id: string, p
     const row = await loadVenueFor(trx, ctx, id, 'manage', { forUpdate: true });
     if (row.version !== patch.version) throw conflict('version_conflict', 'Someone else changed this venue since you opened it; reload and try again', { currentVersion: row.version });
     const staff = canAccessArea(ctx, 'people:write', row.area_path);
+    const point = cleanVenuePoint(patch.latitude === undefined ? row.latitude : patch.latitude, patch.longitude === undefined ? row.longitude : patch.longitude);
     const next = {
       name: patch.name === undefined ? row.name : cleanVenueName(patch.name),
       type: patch.type === undefined ? row.type : cleanVenueType(patch.type),
       address: patch.address === undefined ? row.address : cleanText(patch.address, 'address', 500),
       opening_hours: patch.openingHours === undefined ? row.opening_hours : cleanText(patch.openingHours, 'openingHours', 200),
       default_visit_minutes: patch.defaultVisitMinutes === undefined ? row.default_visit_minutes : cleanVisitMinutes(patch.defaultVisitMinutes),
+      latitude: point.latitude,
+      longitude: point.longitude,
       active: patch.active ?? row.active,
       commune_code: row.commune_code,
       area_path: row.area_path,

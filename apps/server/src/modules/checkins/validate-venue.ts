@@ -1,5 +1,5 @@
 import type { Database } from '@sen/db';
-import { badRequest, forbidden, toNfc, type AppError, type Scope } from '@sen/domain';
+import { badRequest, forbidden, pointProblem, toNfc, type AppError, type Scope } from '@sen/domain';
 import type { RequestContext } from '../../context';
 import { canAccessArea } from '../access/authorize';
 import { findAreaByCode } from '../areas/repo';
@@ -32,6 +32,13 @@ export function cleanText(raw: string | null | undefined, field: string, max: nu
   const text = toNfc(raw).trim();
   if (text.length > max) throw venueFieldError('too_long', field, `At most ${max} characters`);
   return text === '' ? null : text;
+}
+
+/** A venue's optional point: both or neither, inside Viet Nam's bounds (400 naming the field otherwise). */
+export function cleanVenuePoint(latitude: number | null | undefined, longitude: number | null | undefined): { latitude: number | null; longitude: number | null } {
+  const problem = pointProblem(latitude, longitude);
+  if (problem) throw venueFieldError(problem.code, problem.field, problem.message);
+  return { latitude: latitude ?? null, longitude: longitude ?? null };
 }
 
 /** A venue lies in one commune; the actor must hold `scope` there. */

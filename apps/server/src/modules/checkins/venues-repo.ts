@@ -17,6 +17,9 @@ export interface Venue {
   ownerUserId: string;
   openingHours: string | null;
   defaultVisitMinutes: number;
+  /** Where it stands (WGS 84), when known: the tracer's map draws it there rather than at its province. */
+  latitude: number | null;
+  longitude: number | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -29,7 +32,7 @@ export function selectVenues(db: Database) {
     .selectFrom('venues as v')
     .select([
       'v.id', 'v.name', 'v.type', 'v.address', 'v.commune_code', sql<string>`v.area_path::text`.as('area_path'), 'v.owner_user_id', 'v.opening_hours',
-      'v.default_visit_minutes', 'v.active', 'v.created_at', 'v.created_by', 'v.updated_at', 'v.version', 'v.qr_version', 'v.qr_rotated_at',
+      'v.default_visit_minutes', 'v.latitude', 'v.longitude', 'v.active', 'v.created_at', 'v.created_by', 'v.updated_at', 'v.version', 'v.qr_version', 'v.qr_rotated_at',
     ]);
 }
 
@@ -49,6 +52,8 @@ export function venueView(row: VenueRow): Venue {
     ownerUserId: row.owner_user_id,
     openingHours: row.opening_hours,
     defaultVisitMinutes: row.default_visit_minutes,
+    latitude: row.latitude,
+    longitude: row.longitude,
     active: row.active,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

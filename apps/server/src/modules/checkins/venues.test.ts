@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
+import { BODY_LIMIT } from '../../app';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { MAX_BATCH } from './record-checkins';
 import { api, auditRows, BA_DINH, cccd, countRows, createPerson, createVenue, NGOC_HA, uuid, vnDay, vnTime } from './venues.fixtures';
@@ -65,6 +66,12 @@ describe('registering venues', () => {
     [{ defaultVisitMinutes: 4 }, 'body.defaultVisitMinutes', 'invalid_request'],
     [{ name: '   ' }, 'name', 'invalid_name'],
     [{ surprise: 1 }, 'body', 'invalid_request'],
+    [{ latitude: 48.85, longitude: 2.35 }, 'latitude', 'point_outside_vietnam'],
+    [{ latitude: 21.03, longitude: 100.5 }, 'longitude', 'point_outside_vietnam'],
+    [{ latitude: 105.85, longitude: 21.03 }, 'body.latitude', 'invalid_request'],
+    [{ latitude: 21.03 }, 'longitude', 'point_incomplete'],
+    [{ latitude: null, longitude: 105.85 }, 'latitude', 'point_incomplete'],
+    [{ latitude: '21.03', longitude: 105.85 }, 'body.latitude', 'invalid_request'],
   ])('refuses %j with a 400 naming %s', async (over, field, code) => {
     const before = await countRows(t, 'venues');
     const res = await api(t, who.bizA!.cookie, 'POST', '/api/venues', { name: 'Tiệm', type: 'business', communeCode: BA_DINH, ...over });
@@ -86,6 +93,28 @@ describe('registering venues', () => {
     expect((await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 2, ownerUserId: who.bizB!.userId })).statusCode).toBe(403);
     expect((await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 2, defaultVisitMinutes: 0 })).statusCode).toBe(400);
     expect(await auditRows(t, 'venue.update', v.id)).toHaveLength(1);
+  });
+
+  it('keeps an optional point inside Viet Nam: set at registration, moved or removed by an edit (both or neither)', async () => {
+    const plain = await createVenue(t, who.bizA!.cookie, { name: 'Quán không toạ độ' });
+    expect(plain).toMatchObject({ latitude: null, longitude: null });
+    const v = await createVenue(t, who.bizA!.cookie, { name: 'Quán có toạ độ', latitude: 21.0341, longitude: 105.8372 });
+    expect(v).toMatchObject({ latitude: 21.0341, longitude: 105.8372 });
+    expect((await api(t, who.officer!.cookie, 'GET', `/api/venues/${v.id}`)).json()).toMatchObject({ latitude: 21.0341, longitude: 105.8372 });
+    // Moving only the latitude keeps the longitude; a point outside the bounds changes nothing.
+    const moved = await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 1, latitude: 21.04 });
+    expect(moved.json()).toMatchObject({ version: 2, latitude: 21.04, longitude: 105.8372 });
+    const outside = await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 2, longitude: 120 });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json()).toMatchObject({ code: 'point_outside_vietnam', field: 'longitude' });
+    const half = await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 2, latitude: null });
+    expect(half.json()).toMatchObject({ code: 'point_incomplete', field: 'latitude' });
+    const removed = await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 2, latitude: null, longitude: null });
+    expect(removed.json()).toMatchObject({ version: 3, latitude: null, longitude: null });
+    const audit = await auditRows(t, 'venue.update', v.id);
+    expect(audit).toHaveLength(2);
+    // The database holds the same bounds, whoever writes.
+    await expect(sql`UPDATE venues SET latitude = 30, longitude = 105 WHERE id = ${v.id}::uuid`.execute(t.conn.db)).rejects.toThrow(/venues_point_in_vietnam/);
   });
 
   it('lists my venues; staff see their jurisdiction', async () => {
@@ -203,6 +232,9 @@ describe('check-ins', () => {
     expect(tooMany.json().code).toBe('batch_too_large');
     const monster = await t.app.inject({ method: 'POST', url: `/api/venues/${venue.id}/checkins/batch`, headers: { cookie: who.bizA!.cookie, 'content-type': 'application/json' }, payload: `{"checkins":[${'"x",'.repeat(2_000_000)}"x"]}` });
     expect(monster.statusCode).toBe(413);
+    expect(monster.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(monster.json()).toMatchObject({ status: 413, code: 'body_too_large', limit: BODY_LIMIT });
+    expect(monster.json().detail).toBe(`The request body is larger than ${BODY_LIMIT} bytes`);
     expect(await countRows(t, 'checkins')).toBe(before);
   });
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
+import { BODY_LIMIT } from '../../app';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { api, auditRows, BA_DINH, createPerson, NGOC_HA, THU_DAU_MOT } from '../people/people.fixtures';
 import { vnToday } from './submit-declaration';
@@ -230,6 +231,9 @@ describe('hostile input', () => {
     }
     const huge = await t.app.inject({ method: 'POST', url: '/api/me/declarations', headers: { cookie: c.citizen1!, 'content-type': 'application/json' }, payload: JSON.stringify(daily({ pad: 'x'.repeat(2_000_000) })) });
     expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(huge.json()).toMatchObject({ status: 413, code: 'body_too_large', limit: BODY_LIMIT });
+    expect(huge.json().detail).toBe(`The request body is larger than ${BODY_LIMIT} bytes`);
     expect((await api(t, c.tracerBaDinh!, 'GET', '/api/declaration-alerts?limit=100000')).statusCode).toBe(400);
     expect((await api(t, c.tracerBaDinh!, 'PATCH', `/api/declaration-alerts/${uuid()}`, { version: 1, status: 'closed' })).statusCode).toBe(404);
     expect([await count('health_declarations'), await count('declaration_alerts')]).toEqual(before);

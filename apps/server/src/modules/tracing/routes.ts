@@ -40,7 +40,7 @@ export async function tracingRoutes(app: FastifyInstance, deps: Deps) {
   }, async (request) => readRun(deps, request.ctx, request.params.id, request.query));
 
   r.get('/api/tracing/runs/:id/venues', {
-    schema: { tags, summary: 'The venues of a run for the map (commune and province; no coordinates yet)', params: IdParams, response: { 200: z.object({ runId: z.string(), items: z.array(TraceVenueOut) }) } },
+    schema: { tags, summary: 'The venues of a run for the map (their point when known, commune and province)', params: IdParams, response: { 200: z.object({ runId: z.string(), items: z.array(TraceVenueOut) }) } },
     preValidation: guard,
   }, async (request) => traceVenues(deps, request.ctx, request.params.id));
 

@@ -5,7 +5,7 @@ import { recordAudit } from '../access/record-audit';
 import { CLOCK_SKEW_MINUTES } from '../checkins/record-checkins';
 import { computeTrace, type ComputedTrace } from './compute-trace';
 import { readRun, type RunView } from './read-run';
-import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, type RuleInput, type RunTraceInput } from './schemas';
+import { DEFAULT_WINDOW_DAYS, type RuleInput, type RunTraceInput } from './schemas';
 import { loadIndexPerson } from './tracing-access';
 
 const DAY_MS = 86_400_000;
@@ -29,9 +29,10 @@ export interface TraceWindow {
 
 /**
  * The window: explicit from/to, or `days` (default 14) Viet Nam days before the test date (default today) up to
- * the end of the test day, cut at now. At most 28 days (the retention window) and never in the future.
+ * the end of the test day, cut at now. At most `maxDays` long (the check-ins retention: older check-ins are gone)
+ * and never in the future.
  */
-export function traceWindow(input: Pick<RunTraceInput, 'from' | 'to' | 'testDate' | 'days'>, now: Date): TraceWindow {
+export function traceWindow(input: Pick<RunTraceInput, 'from' | 'to' | 'testDate' | 'days'>, now: Date, maxDays: number): TraceWindow {
   const latest = now.getTime() + CLOCK_SKEW_MINUTES * MINUTE_MS;
   if (input.from !== undefined || input.to !== undefined) {
     if (input.from === undefined || input.to === undefined) fieldError('invalid_window', input.from === undefined ? 'from' : 'to', 'Give both from and to, or neither');
@@ -39,7 +40,7 @@ export function traceWindow(input: Pick<RunTraceInput, 'from' | 'to' | 'testDate
     const from = new Date(input.from);
     const to = new Date(input.to);
     if (to.getTime() <= from.getTime()) fieldError('invalid_window', 'to', 'The end of the window must come after its start');
-    if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) fieldError('trace_window_too_long', 'to', `At most ${MAX_WINDOW_DAYS} days (the check-ins retention)`);
+    if (to.getTime() - from.getTime() > maxDays * DAY_MS) fieldError('trace_window_too_long', 'to', `At most ${maxDays} days (the check-ins retention)`);
     if (from.getTime() > latest) fieldError('window_in_future', 'from', 'The window starts in the future');
     return { from, to: new Date(Math.min(to.getTime(), now.getTime())), testDate: null };
   }
@@ -47,7 +48,8 @@ export function traceWindow(input: Pick<RunTraceInput, 'from' | 'to' | 'testDate
   const testStart = vnDayStart(testDate);
   if (Number.isNaN(testStart.getTime()) || vnDayOf(testStart) !== testDate) fieldError('invalid_date', 'testDate', 'Give a real day as YYYY-MM-DD');
   if (testStart.getTime() > latest) fieldError('test_date_in_future', 'testDate', 'The test date is in the future');
-  const days = input.days ?? DEFAULT_WINDOW_DAYS;
+  const days = input.days ?? Math.min(DEFAULT_WINDOW_DAYS, maxDays);
+  if (days > maxDays) fieldError('trace_window_too_long', 'days', `At most ${maxDays} days (the check-ins retention)`);
   const from = new Date(testStart.getTime() - days * DAY_MS);
   const to = new Date(Math.min(testStart.getTime() + DAY_MS, now.getTime()));
   return { from, to, testDate };
@@ -113,7 +115,7 @@ export function candidateDrafts(trace: ComputedTrace, exclude: ReadonlySet<strin
  */
 export async function runTrace(deps: Deps, ctx: RequestContext, input: RunTraceInput, now: Date = new Date()): Promise<RunView> {
   const person = await loadIndexPerson(deps.db, ctx, input.personId, 'write');
-  const window = traceWindow(input, now);
+  const window = traceWindow(input, now, deps.config.SEN_CHECKINS_RETENTION_DAYS);
   const rule = toContactRule(input.rule);
   const trace = await computeTrace(deps.db, { personId: person.id, from: window.from, to: window.to, rule });
   const drafts = candidateDrafts(trace);

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-/** The longest trace window: the check-ins retention (older check-ins are gone anyway). */
-export const MAX_WINDOW_DAYS = 28;
 /** Default window: this many days before the test date. */
 export const DEFAULT_WINDOW_DAYS = 14;
 
@@ -27,8 +25,9 @@ export const RunTraceIn = z.strictObject({
   personId: Uuid,
   /** The Viet Nam day of the positive test; default today. The window is `days` days before it to its end. */
   testDate: z.iso.date({ error: 'testDate: Give a day as YYYY-MM-DD' }).optional(),
-  days: z.number().int().min(1).max(MAX_WINDOW_DAYS).optional(),
-  /** An explicit window instead (both, at most 28 days). */
+  /** At most the check-ins retention (SEN_CHECKINS_RETENTION_DAYS): older check-ins are gone anyway. */
+  days: z.number().int().min(1).max(366).optional(),
+  /** An explicit window instead (both, at most the retention). */
   from: Instant.optional(),
   to: Instant.optional(),
   rule: RuleIn.optional(),
@@ -166,7 +165,7 @@ export const TraceVenueOut = z.object({
   communeName: z.string().nullable(),
   provinceCode: z.string().nullable(),
   provinceName: z.string().nullable(),
-  /** Venues carry no coordinates yet: the map places them by commune. */
+  /** The venue's point when it has one; without it the map places the venue by its province. */
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
   visits: z.number(),

@@ -9,8 +9,8 @@ import { loadRunFor } from './tracing-access';
 type TraceVenue = z.infer<typeof TraceVenueOut>;
 
 /**
- * The venues of a run, for the map: each with its commune and province (venues have no coordinates yet, so the
- * map places them by commune code), how often the index person was there and how many contacts they met there.
+ * The venues of a run, for the map: each with its point when the venue has one (else the map places it by its
+ * province), its commune and province, how often the index person was there and how many contacts they met there.
  * Audited with the run's reason.
  */
 export async function traceVenues(deps: Pick<Deps, 'db'>, ctx: RequestContext, runId: string): Promise<{ runId: string; items: TraceVenue[] }> {
@@ -29,8 +29,8 @@ export async function traceVenues(deps: Pick<Deps, 'db'>, ctx: RequestContext, r
   }
   const ids = [...byVenue.keys()];
   const rows = ids.length
-    ? (await sql<{ id: string; name: string; type: string; commune_code: string; commune_name: string | null; province_code: string | null; province_name: string | null }>`
-        SELECT v.id, v.name, v.type, v.commune_code, a.full_name AS commune_name, p.code AS province_code, p.full_name AS province_name
+    ? (await sql<{ id: string; name: string; type: string; commune_code: string; latitude: number | null; longitude: number | null; commune_name: string | null; province_code: string | null; province_name: string | null }>`
+        SELECT v.id, v.name, v.type, v.commune_code, v.latitude, v.longitude, a.full_name AS commune_name, p.code AS province_code, p.full_name AS province_name
           FROM venues v
           LEFT JOIN areas a ON a.code = v.commune_code
           LEFT JOIN areas p ON p.path = subpath(a.path, 0, 2) AND nlevel(a.path) >= 2
@@ -43,7 +43,7 @@ export async function traceVenues(deps: Pick<Deps, 'db'>, ctx: RequestContext, r
     const r = info.get(id);
     return {
       venueId: id, name: r?.name ?? null, type: r?.type ?? null, communeCode: r?.commune_code ?? null, communeName: r?.commune_name ?? null,
-      provinceCode: r?.province_code ?? null, provinceName: r?.province_name ?? null, latitude: null, longitude: null,
+      provinceCode: r?.province_code ?? null, provinceName: r?.province_name ?? null, latitude: r?.latitude ?? null, longitude: r?.longitude ?? null,
       visits: s.visits, firstVisit: s.first, lastVisit: s.last, contacts: s.contacts,
     };
   });
