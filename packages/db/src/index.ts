@@ -3,6 +3,7 @@ export * from './migrate';
 export * from './pid-lock';
 export * from './ids';
 export * from './bulk';
+export * from './batcher';
 export type { DB } from './generated/types';
 export * as schema from './generated/types';
 export { sql } from 'kysely';

@@ -1,10 +1,10 @@
-import { sql, uuidv7 } from '@sen/db';
+import { Batcher, sql, uuidv7 } from '@sen/db';
 import { AppError, conflict, evaluateDose, notFound, type DoseRecord } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { scopePaths } from '../access/authorize';
 import { doseView, evaluationColumns, judgeProblems, problemOut, screeningProblem, type DoseRow, type RuleProblem } from './doses-repo';
 import { cleanNote } from './ledger';
-import { catalogFor, isUniqueViolation, productOf, requestHash, vnDay } from './sessions-repo';
+import { catalogFor, productOf, requestHash, vnDay } from './sessions-repo';
 import { assertSiteAccess } from './sites-repo';
 
 export interface DoseInput {
@@ -31,22 +31,66 @@ interface DoseContext {
   history: { at: string; vaccine: string; n: number; c: string | null }[];
   existing: DoseRow | null;
   screening: { id: string; person_id: string; outcome: string } | null;
+  /** Doses of the lot issued to the session (0 when none: the dose then draws on the site store's balance). */
+  issued: number;
   stock: boolean;
 }
 
 const field400 = (code: string, field: string, message: string) => new AppError(code, `${field}: ${message}`, { field, errors: [{ field, message }] }, 400);
 
 /**
- * Everything the dose needs, in one round trip: the session and site, the lot and whether the site's store holds it
- * (a balance on hand, or doses issued to this session), the person, their history, a dose already stored under
- * this client id, and the screening that applies (the one named, else the person's latest that day).
+ * Everything the dose needs: the session and site, the lot and whether the site's store holds it (doses left of those
+ * issued to this session, else a balance on hand), the person, their history, a dose already stored under this
+ * client id, and the screening that applies (the one named, else the person's latest that day). Concurrent requests
+ * share one call of sen_dose_contexts (0021).
  */
-async function loadContext(deps: Deps, input: DoseInput, day: string): Promise<DoseContext> {
-  const r = await sql<{ c: DoseContext | string }>`
-    SELECT sen_dose_context(${input.id}::uuid, ${input.personId}::uuid, ${input.sessionId ?? null}::uuid, ${input.siteId ?? null}::uuid,
-      ${input.lotId}::uuid, ${input.screeningId ?? null}::uuid, ${day}::date) AS c`.execute(deps.db);
-  const c = r.rows[0]!.c;
-  return typeof c === 'string' ? (JSON.parse(c) as DoseContext) : c;
+function loadContext(deps: Deps, input: DoseInput, day: string): Promise<DoseContext> {
+  return doseBatchers(deps).contexts.run({
+    dose: input.id, person: input.personId, session: input.sessionId ?? null, site: input.siteId ?? null, lot: input.lotId, screening: input.screeningId ?? null, day,
+  });
+}
+
+interface ContextArgs { dose: string; person: string; session: string | null; site: string | null; lot: string; screening: string | null; day: string }
+interface StoreArgs { row: Omit<DoseRow, 'observation_done_at'>; audit: Record<string, unknown> }
+type Stored = { stored: boolean } | { error: unknown };
+
+/**
+ * The dose path's two calls, batched per database handle: under load one statement reads the contexts of many doses
+ * and one statement (one commit) stores many doses with their audit rows.
+ */
+const batchersByDb = new WeakMap<object, { contexts: Batcher<ContextArgs, DoseContext>; stores: Batcher<StoreArgs, Stored> }>();
+const BATCH_LIMITS = { maxBatch: 100, maxInFlight: 4 };
+
+function doseBatchers(deps: Deps) {
+  let b = batchersByDb.get(deps.db);
+  if (!b) {
+    const db = deps.db;
+    b = {
+      contexts: new Batcher(async (items) => {
+        const r = await sql<{ c: DoseContext[] | string }>`SELECT sen_dose_contexts(${JSON.stringify(items)}::json) AS c`.execute(db);
+        const c = r.rows[0]!.c;
+        return typeof c === 'string' ? (JSON.parse(c) as DoseContext[]) : c;
+      }, BATCH_LIMITS),
+      stores: new Batcher(async (items) => {
+        try {
+          return await storeDoses(db, items);
+        } catch (err) {
+          if (items.length === 1) return [{ error: err }];
+          // One bad row fails the whole statement: store each on its own so only that one fails.
+          return Promise.all(items.map((item) => storeDoses(db, [item]).then((r) => r[0]!, (error: unknown) => ({ error }))));
+        }
+      }, BATCH_LIMITS),
+    };
+    batchersByDb.set(deps.db, b);
+  }
+  return b;
+}
+
+async function storeDoses(db: Deps['db'], items: StoreArgs[]): Promise<Stored[]> {
+  const r = await sql<{ stored: string[] }>`SELECT sen_insert_doses(${JSON.stringify(items.map((i) => i.row))}::json, ${JSON.stringify(items.map((i) => i.audit))}::json) AS stored`.execute(db);
+  // Each stored row answers the first item that carries it; a twin later in the batch replays it like any retry.
+  const unclaimed = new Set(r.rows[0]!.stored);
+  return items.map((i) => ({ stored: unclaimed.delete(`${i.row.id} ${i.row.request_hash}`) }));
 }
 
 function replayOf(existing: DoseRow, hash: string) {
@@ -56,15 +100,14 @@ function replayOf(existing: DoseRow, hash: string) {
 
 /**
  * Records a dose given at a site (issue 3 items 6 and 8). Kept lean for throughput: one call reads everything it
- * needs (sen_dose_context), one call stores the dose and its audit row (sen_insert_dose: INSERT ... ON CONFLICT (id)
- * DO NOTHING, then the audit row), so they commit together without BEGIN/COMMIT round trips; both are PL/pgSQL
- * functions so their plans are prepared once per connection rather than on every request.
+ * needs, one call stores the dose and its audit row (atomic without BEGIN/COMMIT round trips), each shared with the
+ * doses arriving at the same time; both are PL/pgSQL functions so their plans are prepared once per connection.
  *
  * Stock: a dose does not write the stock ledger. Doses leave the site store when vials are issued to the session
  * (the ledger's issue event, session_ref = the session id) and unused doses come back with a return at closing,
- * as sites did in 2021; wastage is issued - returned - doses given. Writing one ledger row per dose would lock the
- * (store, lot) balance row for every injection and serialise a whole site on one row. The dose still requires the
- * site's store to hold the lot: a balance on hand, or doses issued to this session.
+ * as sites did in 2021. Writing one ledger row per dose would lock the (store, lot) balance row for every injection and
+ * serialise a whole site on one row. A session's doses of a lot are bounded by what was issued to it less returns;
+ * a dose drawing straight on the site store (nothing issued) needs a balance on hand.
  */
 export async function recordDose(deps: Deps, ctx: RequestContext, input: DoseInput) {
   scopePaths(ctx, 'vaccination:write');
@@ -93,6 +136,9 @@ export async function recordDose(deps: Deps, ctx: RequestContext, input: DoseInp
   if (c.lot.recalled_at) throw conflict('lot_recalled', `Lot ${c.lot.lot_number} was recalled: it may not be used`, { lotId: c.lot.id });
   if (c.lot.expiry_date < day) throw conflict('lot_expired', `Lot ${c.lot.lot_number} expired on ${c.lot.expiry_date}`, { lotId: c.lot.id, expiryDate: c.lot.expiry_date });
   if (!c.site.store_id) throw conflict('site_has_no_store', 'This site has no vaccine store: link one to the site first');
+  if (!c.stock && c.issued > 0) {
+    throw conflict('session_out_of_doses', `All ${c.issued} doses of lot ${c.lot.lot_number} issued to this session are used: issue more vials to the session`, { lotId: c.lot.id, issued: c.issued });
+  }
   if (!c.stock) throw conflict('lot_not_at_site', `The site's store holds no doses of lot ${c.lot.lot_number}`, { lotId: c.lot.id });
   const catalog = await catalogFor(deps.db, at);
   const product = productOf(catalog, c.lot.vaccine_code);
@@ -116,29 +162,20 @@ export async function recordDose(deps: Deps, ctx: RequestContext, input: DoseInp
     backfill_source: null, evidence_note: null, place: null, observation_done_at: null, observation_outcome: null, request_hash: hash,
     recorded_by: ctx.actor?.userId ?? null, recorded_at: new Date(),
   };
-  try {
-    const inserted = await insertDoseWithAudit(deps, ctx, row, 'dose.create');
-    if (!inserted) {
-      // A concurrent retry with the same id won: answer its dose.
-      const raced = (await loadContext(deps, input, day)).existing;
-      if (raced) return replayOf(raced, hash);
-    }
-  } catch (err) {
-    if (isUniqueViolation(err, 'doses_pkey') || isUniqueViolation(err, 'doses_one_per_day')) {
-      const raced = (await loadContext(deps, input, day)).existing;
-      if (raced) return replayOf(raced, hash);
-      throw conflict('dose_not_allowed', 'A dose was already given to this person that day', {
-        problems: [{ code: 'same_day_dose', overridable: true, vi: 'Đã tiêm một mũi trong cùng ngày', en: 'A dose was already given on the same day' }], overridable: true,
-      });
-    }
-    throw err;
+  if (!(await insertDoseWithAudit(deps, ctx, row, 'dose.create'))) {
+    // A concurrent retry with the same id won (answer its dose), or the person got another dose that day meanwhile.
+    const raced = (await loadContext(deps, input, day)).existing;
+    if (raced) return replayOf(raced, hash);
+    throw conflict('dose_not_allowed', 'A dose was already given to this person that day', {
+      problems: [{ code: 'same_day_dose', overridable: true, vi: 'Đã tiêm một mũi trong cùng ngày', en: 'A dose was already given on the same day' }], overridable: true,
+    });
   }
   return { created: true, dose: { ...doseView(row), replayed: false, warnings: judged.warnings } };
 }
 
 /**
- * Stores the dose and its audit row in one call of sen_insert_dose (0011): one round trip, atomic on its own, and
- * its plans prepared once per connection. false when the id already existed.
+ * Stores the dose and its audit row, atomically, batched with concurrent doses (sen_insert_doses, 0021). false when
+ * the dose was not stored: its id exists already, or the person has a dose that day (the caller tells which).
  */
 export async function insertDoseWithAudit(deps: Deps, ctx: RequestContext, d: DoseRow, action: string): Promise<boolean> {
   const details = { doseId: d.id, product: d.product, doseNumber: d.dose_number, doseKind: d.dose_kind, source: d.source, ...(d.overridden_problems.length > 0 ? { override: d.overridden_problems } : {}) };
@@ -147,6 +184,7 @@ export async function insertDoseWithAudit(deps: Deps, ctx: RequestContext, d: Do
     ip: ctx.ip, request_id: ctx.requestId, details,
   };
   const { observation_done_at: _o, ...row } = d;
-  const r = await sql<{ stored: boolean }>`SELECT sen_insert_dose(${JSON.stringify(row)}::json, ${JSON.stringify(audit)}::json) AS stored`.execute(deps.db);
-  return r.rows[0]!.stored;
+  const result = await doseBatchers(deps).stores.run({ row, audit });
+  if ('error' in result) throw result.error;
+  return result.stored;
 }

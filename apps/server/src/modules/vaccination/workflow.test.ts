@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
 import { createTestApp, type TestApp } from '../../testing/test-app';
 import { api, BA_DINH, ok } from './vaccination.fixtures';
-import { backfillBody, buildWorld, createLotRow, doseBody, doseCount, local, newPerson, receive, uuid, type World } from './workflow.fixtures';
+import { backfillBody, buildWorld, createLotRow, doseBody, doseCount, local, newPerson, openSession, receive, uuid, type World } from './workflow.fixtures';
 
 let t: TestApp;
 let w: World;
@@ -217,6 +217,41 @@ describe('lots', () => {
     expect(r4.json().field).toBe('lotId');
     expect(await doseCount(t, p)).toBe(0);
   });
+  it("bounds a session's doses of a lot by the doses issued to it less returns; nothing issued draws on the store", async () => {
+    const lot = await createLotRow(t, 'pfizer');
+    await receive(t, w.national, w.storeId, lot, 100);
+    const sessionId = await openSession(t, w.staff, w.siteId, ['pfizer']);
+    const give = async () => dose({ id: uuid(), personId: await newPerson(t, w.national), sessionId, lotId: lot });
+    // Nothing issued yet: the session draws on the store's balance.
+    expect((await give()).statusCode).toBe(201);
+    await ok(post(w.staff, `/api/vaccination/stores/${w.storeId}/issue`, { lotId: lot, doses: 4, sessionRef: sessionId }));
+    await ok(post(w.staff, `/api/vaccination/stores/${w.storeId}/return`, { lotId: lot, doses: 1, sessionRef: sessionId }));
+    // 4 issued - 1 returned = 3, and the session gave 1 already.
+    expect((await give()).statusCode).toBe(201);
+    expect((await give()).statusCode).toBe(201);
+    const out = await give();
+    expect(out.statusCode).toBe(409);
+    expect(out.json()).toMatchObject({ code: 'session_out_of_doses', issued: 4 });
+    await ok(post(w.staff, `/api/vaccination/stores/${w.storeId}/issue`, { lotId: lot, doses: 1, sessionRef: sessionId }));
+    expect((await give()).statusCode).toBe(201);
+  });
+});
+
+describe('doses arriving together', () => {
+  it('stores each of many concurrent doses once, with its own audit row, and refuses a same-day twin among them', async () => {
+    const people = await Promise.all(Array.from({ length: 30 }, () => newPerson(t, w.national)));
+    const bodies = people.map((p) => doseBody(w, p, 'pfizer'));
+    const twin = doseBody(w, people[0]!, 'pfizer');
+    const results = await Promise.all([...bodies, twin].map((b) => dose(b)));
+    const codes = results.map((r) => r.statusCode);
+    // The twin and the first dose of that person race: exactly one of them is stored.
+    expect(codes.filter((c) => c === 201)).toHaveLength(30);
+    const refused = results.filter((r) => r.statusCode === 409);
+    expect(refused).toHaveLength(1);
+    expect(problemCodes(refused[0]!)).toContain('same_day_dose');
+    for (const p of people) expect(await doseCount(t, p)).toBe(1);
+    for (const p of people) expect(await audit('dose.create', p)).toBe(1);
+  });
 });
 
 describe('idempotency', () => {
@@ -294,10 +329,13 @@ describe('backfill review', () => {
     const p = await newPerson(t, w.national);
     const bf = await ok<DoseT>(post(w.staff, '/api/vaccination/backfills', backfillBody(p, 'verocell', 40, { place: 'Bệnh viện Bạch Mai' })));
     expect(bf).toMatchObject({ verified: false, reviewStatus: 'pending', doseNumber: 1 });
-    const queue = await ok<{ items: { id: string }[] }>(get(w.officer, '/api/vaccination/backfills/unverified'), 200);
-    expect(queue.items.map((i) => i.id)).toContain(bf.id);
+    const queue = await ok<{ items: { id: string; personId: string; fullName: string }[] }>(get(w.officer, '/api/vaccination/backfills/unverified'), 200);
+    const queued = queue.items.find((i) => i.id === bf.id);
+    const person = await ok<{ fullName: string }>(get(w.national, `/api/people/${p}`), 200);
+    expect(queued).toMatchObject({ personId: p, fullName: person.fullName });
     const self = await post(w.staff, `/api/vaccination/backfills/${bf.id}/review`, { decision: 'confirm' });
     expect(self.statusCode).toBe(403);
+    expect(self.json().code).toBe('self_review');
     expect((await post(w.officer, `/api/vaccination/backfills/${bf.id}/review`, { decision: 'confirm' })).statusCode).toBe(403);
     expect(await ok<DoseT>(post(w.staff2, `/api/vaccination/backfills/${bf.id}/review`, { decision: 'confirm' }), 200)).toMatchObject({ verified: true, reviewStatus: 'confirmed' });
     expect((await post(w.national, `/api/vaccination/backfills/${bf.id}/review`, { decision: 'reject', note: 'x' })).statusCode).toBe(409);
