@@ -6,6 +6,7 @@ import { loadDemoPopulation } from '../../packages/cli/src/demo/population';
 import { dashboardSummary } from '../../apps/server/src/modules/reports/dashboard';
 import { foldReports } from '../../apps/server/src/modules/reports/fold';
 import { onEachDatabase, type BenchContext, type Benchmark } from './lib/bench';
+import { backendCpuMs, processCpuMs } from './lib/cpu';
 import { openScratch, type BenchDb } from './lib/databases';
 import { median, percentile, progress, type Metric } from './lib/report';
 
@@ -50,7 +51,7 @@ type MetricFn = (name: string, value: number, unit: string, extra?: Partial<Metr
 // ---------------------------------------------------------------------------------------------------------------
 // (1) doses per second through the API
 
-async function doseThroughput(conn: Connection, kind: BenchDb, doses: number, budgetS: number, serverUrl: string | undefined, metric: MetricFn): Promise<Metric[]> {
+export async function doseThroughput(conn: Connection, kind: BenchDb, doses: number, budgetS: number, serverUrl: string | undefined, metric: MetricFn): Promise<Metric[]> {
   const warmup = Math.min(500, Math.floor(doses / 10));
   const total = doses + warmup;
   progress(`[vaccination/${kind}] people: ${total.toLocaleString('en')} adults to vaccinate`);
@@ -123,11 +124,15 @@ async function doseThroughput(conn: Connection, kind: BenchDb, doses: number, bu
     if (warmFailures.length) throw new Error(`the dose API refused warm-up doses: ${warmFailures.map(([c, n]) => `${n} x ${c}`).join(', ')}`);
     progress(`[vaccination/${kind}] ${doses.toLocaleString('en')} doses through POST /api/vaccination/doses, ${CLIENTS} clients`);
     const times: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const db0 = await backendCpuMs(conn);
     const t0 = performance.now();
     // At most N doses or the time budget, whichever comes first (a loaded machine must not stall the run).
     deadline = t0 + budgetS * 1000;
     await runClients(total, times);
     const seconds = (performance.now() - t0) / 1000;
+    const nodeCpuMs = processCpuMs(cpu0);
+    const db1 = await backendCpuMs(conn);
     const sent = next;
     doses = times.length;
     if (failures.size) throw new Error(`the dose API refused doses: ${[...failures.entries()].map(([c, n]) => `${n} x ${c}`).join(', ')}`);
@@ -141,6 +146,8 @@ async function doseThroughput(conn: Connection, kind: BenchDb, doses: number, bu
       metric('api_doses_per_s', doses / seconds, '1/s', { note: `${doses.toLocaleString('en')} doses in ${seconds.toFixed(0)} s (after ${warmup} warm-up), ${CLIENTS} keep-alive clients, fold every ${FOLD_EVERY_MS / 1000} s; target 2,000/s; machine load average ${os.loadavg()[0]!.toFixed(1)} at the end` }),
       metric('api_dose_median_ms', median(times), 'ms'),
       metric('api_dose_p95_ms', percentile(times, 95), 'ms'),
+      metric('api_dose_node_cpu_ms', nodeCpuMs / doses, 'ms', { note: 'CPU of this process per dose (server and the 50 clients: same process), all threads' }),
+      ...(db0 !== undefined && db1 !== undefined ? [metric('api_dose_db_cpu_ms', (db1 - db0) / doses, 'ms', { note: "CPU of this database's PostgreSQL backends per dose (/proc)" })] : []),
     ];
   } finally {
     folding = false;
