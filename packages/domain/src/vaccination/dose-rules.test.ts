@@ -199,8 +199,11 @@ describe('intervals', () => {
   it('blocks a second dose on the same day, judged by the Vietnamese calendar', () => {
     const e = evaluate([dose(D1, 'pfizer')], D1, 'pfizer');
     expect(e).toMatchObject({ allowed: false, doseNumber: 2 });
-    expect(codes(e)).toEqual(['same_day_dose', 'too_early']);
-    expect(e.problems.find((p) => p.code === 'same_day_dose')!.overridable).toBe(false);
+    // Blocked, and overridable with a reason (a failed injection repeated); the 0-day interval is not judged twice.
+    expect(codes(e)).toEqual(['same_day_dose']);
+    expect(e.problems.find((p) => p.code === 'same_day_dose')!.overridable).toBe(true);
+    // Another hard problem the same day stays hard: Vero Cell may not follow Pfizer.
+    expect(evaluate([dose(D1, 'pfizer')], D1, 'verocell').problems.find((p) => p.code === 'mixing_not_allowed')!.overridable).toBe(false);
     // 18:00 UTC on 30 June is 01:00 on 1 July in Viet Nam.
     const lateNight = evaluate([dose(new Date('2021-06-30T18:00:00Z'), 'janssen')], D1, 'janssen');
     expect(codes(lateNight)).toContain('same_day_dose');

@@ -228,9 +228,12 @@ export function evaluateDose(
       problems.push(problem('unknown_prior_vaccine', 'block', `Mũi đã tiêm có vắc xin "${d.vaccine}" không có trong danh mục`, `A prior dose's vaccine "${d.vaccine}" is not in the catalog`, { vaccine: d.vaccine }));
     }
   }
+  // A second dose the same day is blocked, but a reason may go past it (an injection that failed and was repeated);
+  // the interval to that same-day dose is then not judged again.
   if (sameDay.length > 0) {
-    problems.push(problem('same_day_dose', 'block', 'Đã tiêm một mũi trong cùng ngày', 'A dose was already given on the same day'));
+    problems.push(problem('same_day_dose', 'block', 'Đã tiêm một mũi trong cùng ngày', 'A dose was already given on the same day', {}, true));
   }
+  const sinceLast = last && sameDay.length === 0 ? day - vnDayNumber(last.date) : null;
   if (later.length > 0) {
     problems.push(problem('later_doses_recorded', 'warn', 'Có mũi tiêm sau ngày này đã được ghi nhận', 'Doses after this date are already recorded', { count: later.length }));
   }
@@ -257,7 +260,7 @@ export function evaluateDose(
       }
     }
     // A mixed schedule keeps the interval of the product that primed it.
-    if (last) checkInterval(day - vnDayNumber(last.date), primaryProduct.minIntervalDays, primaryProduct.recommendedIntervalDays, false, options, problems);
+    if (sinceLast !== null) checkInterval(sinceLast, primaryProduct.minIntervalDays, primaryProduct.recommendedIntervalDays, false, options, problems);
   }
 
   const rule = catalog.booster;
@@ -272,7 +275,7 @@ export function evaluateDose(
         problems.push(problem('booster_limit_reached', 'block', `Đã đủ ${rule.maxBoosters} mũi nhắc lại`, `Already had the ${rule.maxBoosters} booster(s) allowed`, { maxBoosters: rule.maxBoosters }));
       }
       checkAge(age, rule.minAgeYears, null, { vi: 'mũi nhắc lại', en: 'a booster' }, problems);
-      if (last) checkInterval(day - vnDayNumber(last.date), rule.minIntervalDays, rule.recommendedIntervalDays, true, options, problems);
+      if (sinceLast !== null) checkInterval(sinceLast, rule.minIntervalDays, rule.recommendedIntervalDays, true, options, problems);
     }
   }
 

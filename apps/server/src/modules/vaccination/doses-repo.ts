@@ -62,9 +62,6 @@ export async function findDose(db: Db, id: string): Promise<DoseRow | undefined>
   return row as unknown as DoseRow | undefined;
 }
 
-/** Codes a caller may go past with override.reason: those the rules mark overridable, and a second dose the same day. */
-const ALWAYS_OVERRIDABLE = new Set(['same_day_dose']);
-
 export interface RuleProblem {
   code: string;
   severity: 'block' | 'warn';
@@ -74,7 +71,7 @@ export interface RuleProblem {
 }
 
 export function problemOut(p: DoseProblem | RuleProblem): RuleProblem {
-  return { code: p.code, severity: p.severity, overridable: p.overridable || ALWAYS_OVERRIDABLE.has(p.code), vi: p.vi, en: p.en };
+  return { code: p.code, severity: p.severity, overridable: p.overridable, vi: p.vi, en: p.en };
 }
 
 /**

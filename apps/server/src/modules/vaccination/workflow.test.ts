@@ -165,11 +165,15 @@ describe('dose rules through the API', () => {
     await ok(dose(doseBody(w, p, 'janssen')));
     const res = await dose(doseBody(w, p, 'pfizer'));
     expect(res.statusCode).toBe(409);
-    expect(problemCodes(res)).toContain('same_day_dose');
+    expect(problemCodes(res)).toEqual(['same_day_dose']);
     expect(await doseCount(t, p)).toBe(1);
+    // With a reason it goes through, and says so.
+    const repeated = await ok<DoseT>(dose(doseBody(w, p, 'pfizer', { override: { reason: 'Mũi trước bị rò kim, tiêm lại' } })));
+    expect(repeated).toMatchObject({ overriddenProblems: ['same_day_dose'], overrideReason: 'Mũi trước bị rò kim, tiêm lại' });
+    expect(await doseCount(t, p)).toBe(2);
     // The partial unique index holds even when the application check is bypassed.
     await expect(sql`INSERT INTO doses (id, person_id, administered_at, administered_on, area_path, product, vaccine_code, dose_kind, dose_number, catalog_version, request_hash)
-      SELECT ${uuid()}, person_id, administered_at, administered_on, area_path, product, vaccine_code, dose_kind, 2, catalog_version, 'x' FROM doses WHERE person_id = ${p}`.execute(t.conn.db))
+      SELECT ${uuid()}, person_id, administered_at, administered_on, area_path, product, vaccine_code, dose_kind, 3, catalog_version, 'x' FROM doses WHERE person_id = ${p} AND NOT same_day_override`.execute(t.conn.db))
       .rejects.toMatchObject({ code: '23505' });
   });
 
