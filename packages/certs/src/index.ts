@@ -7,5 +7,6 @@ export * from './ca';
 export * from './hcert';
 export * from './revocation';
 export * from './rules';
+export * from './rule-sets';
 export * from './trustlist';
 export * from './qr';

@@ -4,6 +4,7 @@ import { encodeHcert, verifyHcert } from './hcert';
 import { toBase64 } from './keys';
 import { buildRevocationIndex, containsHash, createRevocationBatch, packHashes, revocationHash } from './revocation';
 import { defaultRuleSet } from './rules';
+import { ruleSetAt } from './rule-sets';
 import { cryptoKeySigner } from './signer';
 import { canonicalJson, signTrustList, verifyTrustList } from './trustlist';
 
@@ -23,7 +24,7 @@ async function setup() {
 describe('trust list', () => {
   it('signs and verifies; the ETag is stable for the same body; tampering, rollback and staleness are refused', async () => {
     const { csca, dsc, root } = await setup();
-    const list = await signTrustList({ version: 3, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], rules: defaultRuleSet() }, root);
+    const list = await signTrustList({ version: 3, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], ruleSets: [defaultRuleSet()] }, root);
     const ok = await verifyTrustList(list.json, csca.der, { now: new Date(t0.getTime() + 3600_000), heldVersion: 3 });
     expect(ok.etag).toBe(list.etag);
     expect(ok.body.signers).toEqual([{ kid: toBase64(dsc.kid), certificate: toBase64(dsc.der), usages: ['v'], country: 'VN' }]);
@@ -31,7 +32,7 @@ describe('trust list', () => {
     expect([...ok.trust.keys()]).toHaveLength(1);
 
     const tampered = JSON.parse(list.json);
-    tampered.rules.rules[0].logic = true;
+    tampered.ruleSets[0].rules[0].logic = true;
     await expect(verifyTrustList(JSON.stringify(tampered), csca.der, { now: t0 })).rejects.toMatchObject({ code: 'trust_list_signature' });
     await expect(verifyTrustList(list.json, csca.der, { now: t0, heldVersion: 4 })).rejects.toMatchObject({ code: 'trust_list_rollback' });
     const stale = await verifyTrustList(list.json, csca.der, { now: new Date(t0.getTime() + 49 * 3600_000) });
@@ -42,16 +43,44 @@ describe('trust list', () => {
 
     // Another root's list does not verify against ours.
     const other = await setup();
-    const foreign = await signTrustList({ version: 9, issuedAt: t0, country: 'VN', signers: [{ certificateDer: other.dsc.der }], rules: defaultRuleSet() }, other.root);
+    const foreign = await signTrustList({ version: 9, issuedAt: t0, country: 'VN', signers: [{ certificateDer: other.dsc.der }], ruleSets: [defaultRuleSet()] }, other.root);
     await expect(verifyTrustList(foreign.json, csca.der, { now: t0 })).rejects.toMatchObject({ code: 'trust_list_signature' });
   });
 
   it('refuses to list a signer not issued by the root, or an expired one', async () => {
     const { root } = await setup();
     const other = await setup();
-    await expect(signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: other.dsc.der }], rules: defaultRuleSet() }, root)).rejects.toMatchObject({ code: 'dsc_signature_invalid' }); // same subject name, different key
+    await expect(signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: other.dsc.der }], ruleSets: [defaultRuleSet()] }, root)).rejects.toMatchObject({ code: 'dsc_signature_invalid' }); // same subject name, different key
     const old = await createDsc({ csca: { privateKey: root.privateKey, der: root.certificateDer }, usages: ['v'], country: 'VN', notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2021-06-01T00:00:00Z') });
-    await expect(signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: old.der }], rules: defaultRuleSet() }, root)).rejects.toMatchObject({ code: 'dsc_expired' });
+    await expect(signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: old.der }], ruleSets: [defaultRuleSet()] }, root)).rejects.toMatchObject({ code: 'dsc_expired' });
+  });
+
+  it('carries every rule set; a verifier picks the one in force at its clock (Viet Nam day), the oldest before all', async () => {
+    const { csca, dsc, root } = await setup();
+    const base = defaultRuleSet();
+    const later = { ...base, version: '2022.02.1', validFrom: '2022-02-01', rules: base.rules.filter((r) => r.purpose === 'personalQr') };
+    const list = await signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], ruleSets: [later, base] }, root);
+    const v = await verifyTrustList(list.json, csca.der, { now: t0 });
+    expect(v.ruleSets.map((r) => r.version)).toEqual([base.version, '2022.02.1']);
+    expect(v.rules.version).toBe(base.version);
+    expect(ruleSetAt(v.ruleSets, new Date('2022-01-31T16:59:59Z')).version).toBe(base.version); // 23:59:59 in Viet Nam
+    expect(ruleSetAt(v.ruleSets, new Date('2022-01-31T17:00:00Z')).version).toBe('2022.02.1'); // midnight in Viet Nam
+    expect(ruleSetAt(v.ruleSets, new Date('2020-01-01T00:00:00Z')).version).toBe(base.version);
+    expect(() => ruleSetAt([], t0)).toThrow(/No rule set/);
+    await expect(signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], ruleSets: [] }, root)).rejects.toMatchObject({ code: 'rules_missing' });
+  });
+
+  it('publishes the issuer\'s stale policy, signed; an operator\'s option overrides it; nonsense is refused', async () => {
+    const { csca, dsc, root } = await setup();
+    const list = await signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], ruleSets: [defaultRuleSet()], stalePolicy: { warnAfterHours: 48, refuseAfterDays: 3 } }, root);
+    const day = (n: number) => new Date(t0.getTime() + n * 86400_000 + 1000);
+    expect((await verifyTrustList(list.json, csca.der, { now: day(2) })).stalePolicy).toEqual({ warnAfterHours: 48, refuseAfterDays: 3 });
+    await expect(verifyTrustList(list.json, csca.der, { now: day(3) })).rejects.toMatchObject({ code: 'trust_list_expired' });
+    expect((await verifyTrustList(list.json, csca.der, { now: day(3), stale: { refuseAfterDays: 10 } })).warnings[0]).toMatch(/hours old/);
+    const raised = JSON.parse(list.json);
+    raised.stalePolicy.refuseAfterDays = 365;
+    await expect(verifyTrustList(JSON.stringify(raised), csca.der, { now: day(3) })).rejects.toMatchObject({ code: 'trust_list_signature' });
+    await expect(signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], ruleSets: [defaultRuleSet()], stalePolicy: { warnAfterHours: 48, refuseAfterDays: 0 } }, root)).rejects.toMatchObject({ code: 'stale_policy_invalid' });
   });
 
   it('canonical JSON sorts keys at every depth', () => {
@@ -82,7 +111,7 @@ describe('revocation', () => {
     const batch = async (hashType: 'UCI' | 'COUNTRYCODEUCI' | 'SIGNATURE', qr: string, expires = new Date('2022-11-01T00:00:00Z')) =>
       createRevocationBatch({ batchId: hashType, country: 'VN', kid: dsc.kid, hashType, expires, hashes: [(await revocationHash(hashType, decodeHcert(qr).claims!.dcc as never, coseOf(qr)))!] });
     const revocations = { batches: [await batch('UCI', byUci), await batch('COUNTRYCODEUCI', byCountry), await batch('SIGNATURE', bySig), await batch('UCI', good, new Date('2021-10-01T00:00:00Z'))] };
-    const list = await signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], revocations, rules: defaultRuleSet() }, root);
+    const list = await signTrustList({ version: 1, issuedAt: t0, country: 'VN', signers: [{ certificateDer: dsc.der }], revocations, ruleSets: [defaultRuleSet()] }, root);
     const v = await verifyTrustList(list.json, csca.der, { now: clock });
     expect(v.revocations.count).toBe(3);
     const check = (qr: string) => verifyHcert(qr, { trust: v.trust, clock, revocations: v.revocations, ruleSet: v.rules });

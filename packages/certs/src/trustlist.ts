@@ -4,6 +4,7 @@ import { AppError } from '@sen/domain';
 import { validateDscChain, type Usage } from './ca';
 import { EC_PARAMS, buf, fromBase64, kidOf, parseCertificate, prepareTrust, toBase64, toHex, type TrustStore } from './keys';
 import { buildRevocationIndex, type RevocationIndex, type Revocations } from './revocation';
+import { ruleSetAt, sortRuleSets } from './rule-sets';
 import { parseRuleSet, type RuleSet } from './rules';
 import type { CryptoKey } from './webcrypto';
 
@@ -22,7 +23,10 @@ export interface TrustListBody {
   country: string;
   signers: TrustListSigner[];
   revocations: Revocations;
-  rules: RuleSet;
+  /** Every rule set version, oldest first: a verifier evaluates the one in force at its clock. */
+  ruleSets: RuleSet[];
+  /** How old a verifier may let this list grow (the issuer's setting); absent = defaultStalePolicy. */
+  stalePolicy?: StalePolicy;
 }
 
 export interface SignedTrustList extends TrustListBody {
@@ -36,6 +40,13 @@ export interface StalePolicy {
   refuseAfterDays: number;
 }
 export const defaultStalePolicy: StalePolicy = { warnAfterHours: 48, refuseAfterDays: 7 };
+
+/** A stale policy as a list or an operator gives it: positive whole hours and days, the refusal after the warning. */
+export function checkStalePolicy(p: StalePolicy): StalePolicy {
+  const ok = Number.isSafeInteger(p.warnAfterHours) && Number.isSafeInteger(p.refuseAfterDays) && p.warnAfterHours >= 1 && p.refuseAfterDays >= 1 && p.refuseAfterDays * 24 >= p.warnAfterHours && p.refuseAfterDays <= 3650;
+  if (!ok) throw new AppError('stale_policy_invalid', 'Stale policy: warnAfterHours and refuseAfterDays are whole numbers, at least 1, and the refusal comes after the warning');
+  return p;
+}
 export const MAX_TRUST_LIST_BYTES = 64 * 1024 * 1024;
 
 /** Canonical JSON: object keys sorted by code unit, no whitespace; only finite numbers. */
@@ -70,7 +81,7 @@ export async function trustListEtag(body: TrustListBody): Promise<string> {
  * issuedAt, CA flag); a signer that fails is refused, not silently dropped.
  */
 export async function signTrustList(
-  input: { version: number; issuedAt: Date; country: string; signers: { certificateDer: Uint8Array; usages?: Usage[] }[]; revocations?: Revocations; rules: RuleSet },
+  input: { version: number; issuedAt: Date; country: string; signers: { certificateDer: Uint8Array; usages?: Usage[] }[]; revocations?: Revocations; ruleSets: RuleSet[]; stalePolicy?: StalePolicy },
   root: { privateKey: CryptoKey; certificateDer: Uint8Array },
 ): Promise<{ json: string; etag: string; body: TrustListBody }> {
   const signers: TrustListSigner[] = [];
@@ -81,8 +92,10 @@ export async function signTrustList(
   }
   const body: TrustListBody = {
     version: input.version, issuedAt: input.issuedAt.toISOString(), country: input.country, signers,
-    revocations: input.revocations ?? { batches: [] }, rules: parseRuleSet(input.rules),
+    revocations: input.revocations ?? { batches: [] }, ruleSets: sortRuleSets(input.ruleSets.map(parseRuleSet)),
+    ...(input.stalePolicy ? { stalePolicy: checkStalePolicy(input.stalePolicy) } : {}),
   };
+  if (body.ruleSets.length === 0) throw new AppError('rules_missing', 'A trust list carries at least one rule set');
   const sig = new Uint8Array(await crypto.subtle.sign(ES256, root.privateKey, buf(trustListSignedBytes(body))));
   const signed: SignedTrustList = { ...body, signature: { alg: 'ES256', value: toBase64(sig) } };
   return { json: `${JSON.stringify(signed, null, 1)}\n`, etag: await trustListEtag(body), body };
@@ -93,7 +106,11 @@ export interface VerifiedTrustList {
   etag: string;
   trust: TrustStore;
   revocations: RevocationIndex;
+  ruleSets: RuleSet[];
+  /** The set in force at `now` (for another clock: ruleSetAt(ruleSets, clock)). */
   rules: RuleSet;
+  /** The policy applied: the operator's, else the list's, else the default. */
+  stalePolicy: StalePolicy;
   ageHours: number;
   warnings: string[];
 }
@@ -110,7 +127,6 @@ const fail = (code: string, message: string) => new AppError(code, message);
 /** Parses and checks a trust list against the root certificate; throws AppError (trust_list_*) on any failure. */
 export async function verifyTrustList(bytes: Uint8Array | string, rootCertificateDer: Uint8Array, opts: VerifyTrustListOptions = {}): Promise<VerifiedTrustList> {
   const now = opts.now ?? new Date();
-  const policy = { ...defaultStalePolicy, ...opts.stale };
   const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   if (text.length > MAX_TRUST_LIST_BYTES) throw fail('trust_list_too_large', 'Trust list is too large');
   let parsed: SignedTrustList;
@@ -135,10 +151,18 @@ export async function verifyTrustList(bytes: Uint8Array | string, rootCertificat
   if (opts.heldVersion !== undefined && body.version < opts.heldVersion) {
     throw fail('trust_list_rollback', `Trust list version ${body.version} is older than the version held (${opts.heldVersion})`);
   }
+  // The list's own policy counts only once its signature holds; an operator's option overrides it.
+  const listPolicy = body.stalePolicy ? checkStalePolicy({ ...defaultStalePolicy, ...body.stalePolicy }) : defaultStalePolicy;
+  const given = Object.fromEntries(Object.entries(opts.stale ?? {}).filter(([, v]) => v !== undefined)) as Partial<StalePolicy>;
+  const policy = checkStalePolicy({ ...listPolicy, ...given });
   const ageHours = (now.getTime() - Date.parse(body.issuedAt)) / 3600_000;
   if (ageHours > policy.refuseAfterDays * 24) throw fail('trust_list_expired', `Trust list is ${Math.floor(ageHours / 24)} days old (limit ${policy.refuseAfterDays}): update it`);
   const warnings: string[] = [];
   if (ageHours > policy.warnAfterHours) warnings.push(`trust list is ${Math.floor(ageHours)} hours old`);
+  // Lists signed before rule sets were versioned carried one set as `rules`.
+  const legacy = (body as { rules?: unknown }).rules;
+  const ruleSets = sortRuleSets((Array.isArray(body.ruleSets) ? body.ruleSets : legacy ? [legacy] : []).map(parseRuleSet));
+  if (ruleSets.length === 0) throw fail('trust_list_invalid', 'Trust list carries no rule set');
   const certs: Uint8Array[] = [];
   for (const s of body.signers) {
     const der = fromBase64(s.certificate);
@@ -151,7 +175,7 @@ export async function verifyTrustList(bytes: Uint8Array | string, rootCertificat
   }
   return {
     body, etag: await trustListEtag(body), trust: await prepareTrust(certs.map((certificate) => ({ certificate }))),
-    revocations: buildRevocationIndex(body.revocations, now), rules: parseRuleSet(body.rules), ageHours, warnings,
+    revocations: buildRevocationIndex(body.revocations, now), ruleSets, rules: ruleSetAt(ruleSets, now), stalePolicy: policy, ageHours, warnings,
   };
 }
 

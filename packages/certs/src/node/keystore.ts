@@ -11,7 +11,7 @@ import { fromBase64, parseCertificate, toBase64, toHex } from '../keys';
 import type { Revocations } from '../revocation';
 import { defaultRuleSet, type RuleSet } from '../rules';
 import { importPkcs8Es256, pemDecode, pemEncode } from '../signer';
-import { signTrustList } from '../trustlist';
+import { signTrustList, type StalePolicy } from '../trustlist';
 import type { CryptoKey } from '../webcrypto';
 
 export const defaultKeysDir = () => process.env.SEN_KEYS_DIR ?? path.resolve('data/keys');
@@ -165,7 +165,7 @@ export async function ensureKeys(dir: string = defaultKeysDir(), opts: { country
  * Signs the next trust list from the keys directory: every signer not retired and still in validity, the given
  * revocation batches and rule set; the version is one above the last one issued from this directory.
  */
-export async function buildTrustList(dir: string, opts: { revocations?: Revocations; rules?: RuleSet; now?: Date } = {}): Promise<{ json: string; etag: string; version: number; signers: number }> {
+export async function buildTrustList(dir: string, opts: { revocations?: Revocations; ruleSets?: RuleSet[]; stalePolicy?: StalePolicy; now?: Date } = {}): Promise<{ json: string; etag: string; version: number; signers: number }> {
   const now = opts.now ?? new Date();
   const root = await loadRoot(dir);
   const signers = listSigners(dir).filter((s) => !s.retiredAt && Date.parse(s.notAfter) > now.getTime());
@@ -173,7 +173,7 @@ export async function buildTrustList(dir: string, opts: { revocations?: Revocati
   const version = state.trustListVersion + 1;
   const country = /C=([A-Z]{2})/.exec(parseCertificate(root.certificateDer).subject)?.[1] ?? 'VN';
   const out = await signTrustList(
-    { version, issuedAt: now, country, signers: signers.map((s) => ({ certificateDer: s.certificateDer, usages: s.usages })), revocations: opts.revocations, rules: opts.rules ?? defaultRuleSet() },
+    { version, issuedAt: now, country, signers: signers.map((s) => ({ certificateDer: s.certificateDer, usages: s.usages })), revocations: opts.revocations, ruleSets: opts.ruleSets ?? [defaultRuleSet()], stalePolicy: opts.stalePolicy },
     root,
   );
   writeState(dir, { ...readState(dir), trustListVersion: version });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { certificatesFromText, looksLikeTrustList, pemDecode, STAGES, verifyHcert, verifyTrustList, type RevocationIndex, type RuleSet, type TrustEntry, type TrustStore, type VerifyResult } from '@sen/certs';
+import { certificatesFromText, looksLikeTrustList, pemDecode, ruleSetAt, STAGES, verifyHcert, verifyTrustList, type RevocationIndex, type RuleSet, type TrustEntry, type TrustStore, type VerifyResult } from '@sen/certs';
 import { decodeQrPng, defaultKeysDir } from '@sen/certs/node';
 
 interface VerifyOpts {
@@ -10,6 +10,7 @@ interface VerifyOpts {
   clock?: string;
   file?: string;
   image?: string;
+  maxAgeDays?: string;
 }
 
 /** Exit codes: 0 valid, 1 not valid, 2 the command itself could not run (bad option, unreadable file). */
@@ -32,17 +33,20 @@ interface TrustSource {
   ruleSet?: RuleSet;
 }
 
-/** A signed trust list (checked against the root: --root, else the keys directory's), or signer certificates. */
-async function readTrust(file: string, rootFile: string | undefined, clock: Date): Promise<TrustSource> {
+/**
+ * A signed trust list (checked against the root: --root, else the keys directory's), or signer certificates. The
+ * rules are the set in force at the clock; maxAgeDays overrides the list's own limit on its age.
+ */
+async function readTrust(file: string, rootFile: string | undefined, clock: Date, maxAgeDays: number | undefined): Promise<TrustSource> {
   const text = readFileSync(file, 'utf8');
   if (!looksLikeTrustList(text)) return { trust: certificatesFromText(text).map((certificate) => ({ certificate })) };
   const root = rootFile ?? path.join(defaultKeysDir(), 'csca', 'cert.pem');
   if (!existsSync(root)) throw new Error(`a trust list needs its root certificate to check its signature: give --root (no ${root})`);
   const rootText = readFileSync(root, 'utf8');
   const rootDer = rootText.includes('-----BEGIN') ? pemDecode('CERTIFICATE', rootText) : certificatesFromText(rootText)[0]!;
-  const list = await verifyTrustList(text, rootDer, { now: clock });
+  const list = await verifyTrustList(text, rootDer, { now: clock, ...(maxAgeDays !== undefined ? { stale: { refuseAfterDays: maxAgeDays } } : {}) });
   for (const w of list.warnings) console.error(`sen cert verify: warning: ${w}`);
-  return { trust: list.trust, revocations: list.revocations, ruleSet: list.rules };
+  return { trust: list.trust, revocations: list.revocations, ruleSet: ruleSetAt(list.ruleSets, clock) };
 }
 
 /**
@@ -61,6 +65,7 @@ export function registerCertCommands(program: Command): void {
     .option('--trust <file>', 'a signed trust list (JSON), or signer (DSC) certificate(s) as PEM or base64 DER')
     .option('--root <file>', 'root (CSCA) certificate that signed the trust list (default: the keys directory\'s)')
     .option('--clock <iso8601>', 'verify as of this time (default: now)')
+    .option('--max-age-days <days>', 'refuse a trust list older than this many days (default: the limit the list carries, else 7)')
     .action(async (hc1: string | undefined, opts: VerifyOpts) => {
       const given = [hc1, opts.file, opts.image].filter((x) => x !== undefined).length;
       if (given !== 1) return usageError('give exactly one of: the HC1: text, --file, --image');
@@ -76,10 +81,15 @@ export function registerCertCommands(program: Command): void {
         clock = new Date(opts.clock);
         if (!/^\d{4}-\d\d-\d\d/.test(opts.clock) || Number.isNaN(clock.getTime())) return usageError(`--clock takes an ISO 8601 time, got ${opts.clock}`);
       }
+      let maxAgeDays: number | undefined;
+      if (opts.maxAgeDays !== undefined) {
+        maxAgeDays = Number(opts.maxAgeDays);
+        if (!/^\d{1,4}$/.test(opts.maxAgeDays) || maxAgeDays < 2) return usageError(`--max-age-days takes a whole number of days, 2 or more (a list warns after 48 hours), got ${opts.maxAgeDays}`);
+      }
       let source: TrustSource = { trust: [] };
       if (opts.trust !== undefined) {
         try {
-          source = await readTrust(opts.trust, opts.root, clock);
+          source = await readTrust(opts.trust, opts.root, clock, maxAgeDays);
         } catch (e) {
           return usageError(`cannot use the trust file ${opts.trust}: ${(e as Error).message}`);
         }

@@ -76,7 +76,7 @@ describe('sen cert verify with a trust list, revocations, rules and a PNG', () =
     const revoked = await issue('URN:UVCI:01:VN:CLI#2', vnDay(-30 * DAY));
     const recent = await issue('URN:UVCI:01:VN:CLI#3', vnDay(-5 * DAY));
     const h = await revocationHash('UCI', dcc('URN:UVCI:01:VN:CLI#2', ''), decodeHcert(revoked).cose!);
-    const list = await buildTrustList(keysDir, { now, rules: defaultRuleSet(), revocations: { batches: [await createRevocationBatch({ batchId: 'b1', country: 'VN', kid: signer.kid, hashType: 'UCI', expires: new Date(now.getTime() + 365 * DAY), hashes: [h!] })] } });
+    const list = await buildTrustList(keysDir, { now, ruleSets: [defaultRuleSet()], revocations: { batches: [await createRevocationBatch({ batchId: 'b1', country: 'VN', kid: signer.kid, hashType: 'UCI', expires: new Date(now.getTime() + 365 * DAY), hashes: [h!] })] } });
     const tl = path.join(dir, 'tl2.json');
     fs.writeFileSync(tl, list.json);
     const root = path.join(keysDir, 'csca', 'cert.pem');
@@ -102,6 +102,22 @@ describe('sen cert verify with a trust list, revocations, rules and a PNG', () =
     const expired = await at(iso(8 * DAY), good);
     expect(expired.code).toBe(2);
     expect(JSON.parse(expired.out).reason).toMatch(/days old/);
+    // --max-age-days replaces the limit: a longer one accepts the 8-day-old list, a shorter one refuses at 3 days.
+    expect((await at(iso(8 * DAY), good, '--max-age-days', '10')).code).toBe(0);
+    expect((await at(iso(3 * DAY), good, '--max-age-days', '2')).code).toBe(2);
+    const badAge = await at(iso(3600_000), good, '--max-age-days', 'soon');
+    expect(badAge.code).toBe(2);
+    expect(JSON.parse(badAge.out).reason).toMatch(/--max-age-days/);
+
+    // A rule set scheduled for later applies from its day at the verification clock, not before.
+    const strict = { ...defaultRuleSet(), version: 'strict', validFrom: vnDay(10 * DAY) };
+    strict.rules = strict.rules.map((r) => (r.purpose === 'checkpoint' ? { ...r, logic: false } : r));
+    const scheduled = await buildTrustList(keysDir, { now, ruleSets: [defaultRuleSet(), strict] });
+    const tl3 = path.join(dir, 'tl3.json');
+    fs.writeFileSync(tl3, scheduled.json);
+    const atScheduled = (ms: number) => sen('cert', 'verify', '--trust', tl3, '--root', root, '--clock', iso(ms), '--max-age-days', '30', good);
+    expect(JSON.parse((await atScheduled(9 * DAY)).out)).toMatchObject({ valid: true });
+    expect(JSON.parse((await atScheduled(11 * DAY)).out)).toMatchObject({ valid: false, stages: { rules: 'fail' } });
 
     const png = path.join(dir, 'qr.png');
     await QRCode.toFile(png, good, { errorCorrectionLevel: 'Q' });

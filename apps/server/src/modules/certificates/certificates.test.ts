@@ -27,7 +27,9 @@ beforeAll(async () => {
   cookies.staffA = (await signInAs(t, [{ role: 'vaccination_staff', areaCode: BA_DINH }])).cookie;
   cookies.communeA = (await signInAs(t, [{ role: 'commune_officer', areaCode: BA_DINH }])).cookie;
   cookies.lab = (await signInAs(t, [{ role: 'lab_staff', areaCode: '01' }])).cookie;
-  cookies.officer = (await signInAs(t, [{ role: 'checkpoint_officer', areaCode: '01' }])).cookie;
+  const officer = await signInAs(t, [{ role: 'checkpoint_officer', areaCode: '01' }]);
+  cookies.officer = officer.cookie;
+  cookies.officerId = officer.userId;
 });
 afterAll(async () => {
   await t?.close();
@@ -60,17 +62,17 @@ describe('issuance from doses', () => {
     expect(await countRows(t, 'audit_log', sql`action = 'certificate.issue' AND entity_id = ${c.id}`)).toBe(1);
   });
 
-  it('a booster after AstraZeneca 2/2 is 3/2 as the EU encodes it; the completed series keeps its own certificate', async () => {
+  it('a booster after AstraZeneca 2/2 is 3/3 as the EU encodes it; the completed series keeps its own certificate', async () => {
     const p = await createPerson(t, cookies.national!, BA_DINH);
     await insertDose(t, p, { ...AZ, day: '2021-07-01', number: 1 });
     await insertDose(t, p, { ...AZ, day: '2021-09-01', number: 2 });
     await insertDose(t, p, { ...PFIZER, day: '2021-12-15', number: 1, kind: 'booster' });
     const out = await ok<IssueOut>(issue(cookies.staffA!, p));
-    expect(out.issued.map((c) => `${c.doseNumber}/${c.seriesDoses} ${c.product}`).sort()).toEqual(['2/2 EU/1/21/1529', '3/2 EU/1/20/1528']);
+    expect(out.issued.map((c) => `${c.doseNumber}/${c.seriesDoses} ${c.product}`).sort()).toEqual(['2/2 EU/1/21/1529', '3/3 EU/1/20/1528']);
     const booster = out.issued.find((c) => c.doseNumber === 3)!;
     const r = await verifyHcert(await hcertOf(booster.id), { trust: await trust() });
     expect(r.valid).toBe(true);
-    expect(r.payload?.v?.[0]).toMatchObject({ dn: 3, sd: 2, mp: 'EU/1/20/1528', ma: 'ORG-100030215' });
+    expect(r.payload?.v?.[0]).toMatchObject({ dn: 3, sd: 3, mp: 'EU/1/20/1528', ma: 'ORG-100030215' });
   });
 
   it('Janssen is complete at 1/1', async () => {
@@ -271,6 +273,9 @@ describe('checkpoints', () => {
     expect(stats.hours.reduce((n, h) => n + h.pass, 0)).toBe(2);
     const rows = await sql<Record<string, unknown>>`SELECT * FROM checkpoint_passages WHERE checkpoint_id = ${cp.id}`.execute(t.conn.db);
     expect(JSON.stringify(rows.rows)).not.toMatch(/Đức|DUC|1985|${p}/);
+    // The citizen's own passage does not say who showed the certificate (not even their account).
+    expect(rows.rows.filter((r) => r.via === 'citizen').map((r) => r.recorded_by)).toEqual([null]);
+    await expect(sql`UPDATE checkpoint_passages SET recorded_by = ${cookies.officerId!} WHERE checkpoint_id = ${cp.id} AND via = 'citizen'`.execute(t.conn.db)).rejects.toThrow(/checkpoint_passages_citizen_anonymous/);
 
     // Another province's officer does not see this checkpoint; a citizen cannot use officer routes.
     const hcmOfficer = (await signInAs(t, [{ role: 'checkpoint_officer', areaCode: '79' }])).cookie;

@@ -120,7 +120,8 @@ export async function citizenPassage(deps: Deps, ctx: RequestContext, input: { t
       : undefined;
     if (!own) throw new AppError('not_your_certificate', 'Show your own certificate: this one was not issued to your account', {}, 422);
   }
-  const passageId = await logPassage(deps, { checkpointId: cp.id, result: v.valid ? 'pass' : 'fail', failureReason: v.failureReason, certificateHash: v.certificateHash, via: 'citizen', at: new Date(), recordedBy: actor.userId });
+  // Data minimisation: the passage keeps the certificate hash, never who showed it (migration 0018 enforces it).
+  const passageId = await logPassage(deps, { checkpointId: cp.id, result: v.valid ? 'pass' : 'fail', failureReason: v.failureReason, certificateHash: v.certificateHash, via: 'citizen', at: new Date(), recordedBy: null });
   return { checkpoint: { name: cp.name }, valid: v.valid, failureReason: v.failureReason, reason: v.reason, holder: v.holder, passageId, at: new Date().toISOString() };
 }
 

@@ -6,7 +6,7 @@ import { canAccessArea, requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { certificatePdf } from './certificate-pdf';
 import { certificateView, findCertificate, findPersonForCertificate, personCertificates, type CertificateRow, type CertificateView } from './repo';
-import { currentRuleSet } from './trust-list';
+import { ruleSetInForce } from './rule-set-store';
 
 /** Staff read a person's certificates: vaccination:read and people:read over the person's commune, else 404. */
 async function staffPerson(deps: Deps, ctx: RequestContext, personId: string) {
@@ -89,12 +89,12 @@ export async function myCertificatePdf(deps: Deps, ctx: RequestContext, id: stri
 }
 
 /**
- * The citizen's personal QR colour, by the personalQr CertLogic rule of the current rule set over each valid
+ * The citizen's personal QR colour, by the personalQr CertLogic rule of the rule set in force over each valid
  * certificate (the same rule verifiers run offline): green if any gives green.
  */
 export async function myQrColour(deps: Deps, ctx: RequestContext, now = new Date()) {
   const personId = selfPersonId(ctx);
-  const rules = currentRuleSet();
+  const rules = await ruleSetInForce(deps.db, now);
   const rule = rules.rules.find((r) => r.purpose === 'personalQr');
   const valid = (await personCertificates(deps.db, personId)).filter((c) => c.status === 'valid' && new Date(c.expires_at) > now);
   let colour: 'green' | 'black' = 'black';

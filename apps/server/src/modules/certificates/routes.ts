@@ -12,8 +12,10 @@ import { listPersonCertificates, myCertificatePdf, myCertificates, myQrColour, s
 import { revokeCertificate } from './revoke-certificate';
 import {
   BulkIn, BulkOut, CertificateOut, CheckpointIn, CheckpointOut, CitizenPassageIn, CitizenPassageOut, IdParams, IssueIn, IssueOut, MyCertificateOut, PassageIn, PersonParams,
-  QrColourOut, RevokeIn, StatsOut, StatsQuery, VerifyIn, VerifyOut,
+  QrColourOut, RevokeIn, RuleSetIn, RuleSetOut, StatsOut, StatsQuery, VerifyIn, VerifyOut,
 } from './schemas';
+import { createRuleSet } from './create-rule-set';
+import { allRuleSets } from './rule-set-store';
 import { currentTrustList, revocationsOf, rootCertificate } from './trust-list';
 
 /** Bodies carrying an HC1 text: a QR holds at most 4,296 characters, so 16 KiB is generous and refuses floods early. */
@@ -104,6 +106,15 @@ export async function certificatesRoutes(app: FastifyInstance, deps: Deps) {
     if (notModified(request, etag)) return reply.status(304).send();
     return revocationsOf(list);
   });
+
+  r.get('/api/trust/rule-sets', {
+    schema: { tags: trustTags, summary: 'Every CertLogic rule set version with the day it applies from (the trust list carries the same, signed); public', security: [], response: { 200: z.object({ items: z.array(RuleSetOut) }) } },
+  }, async () => ({ items: await allRuleSets(deps.db) }));
+
+  r.post('/api/trust/rule-sets', {
+    schema: { tags: trustTags, summary: 'Add a rule set version, in force from today or later (national administrator); checked by certlogic-js and a dry run', body: RuleSetIn, response: { 201: RuleSetOut } },
+    preValidation: requireScope('vaccination:write'),
+  }, async (request, reply) => reply.status(201).send(await createRuleSet(deps, request.ctx, request.body as Parameters<typeof createRuleSet>[2])));
 
   r.get('/api/trust/root', {
     schema: { tags: trustTags, summary: 'The root (CSCA) certificate that signs the trust list, PEM; public', security: [] },

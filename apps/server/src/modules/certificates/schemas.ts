@@ -52,3 +52,19 @@ export const QrColourOut = z.object({
   colour: z.enum(['green', 'black']), certificateId: z.string().nullable(), ruleId: z.string().nullable(), ruleVersion: z.string(),
   description: z.object({ vi: z.string(), en: z.string() }).nullable(), at: z.string(),
 });
+
+const Description = z.object({ vi: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(500) }).strict();
+export const CertRuleSchema = z.object({
+  id: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,39}$/, 'upper-case letters, digits and - (1 to 40)'),
+  purpose: z.enum(['checkpoint', 'personalQr']),
+  type: z.enum(['v', 't', 'r']).optional(),
+  description: Description,
+  /** A CertLogic expression; checked by certlogic-js and a dry run in the use case. */
+  logic: z.unknown().refine((v) => v !== undefined, 'required'),
+}).strict();
+export const RuleSetIn = z.object({
+  version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.-]{0,39}$/, 'letters, digits, . and - (1 to 40), e.g. 2022.02.1'),
+  validFrom: z.iso.date().describe('First day (Viet Nam calendar) the set applies: today or later'),
+  rules: z.array(CertRuleSchema).min(1).max(50),
+}).strict();
+export const RuleSetOut = z.object({ version: z.string(), validFrom: z.string(), rules: z.array(CertRuleSchema.extend({ logic: z.unknown() })) });

@@ -1,7 +1,7 @@
 import { evaluateCheckpoint, toBase64, verifyHcert, type Dcc, type VerifyResult } from '@sen/certs';
 import type { Deps } from '../../context';
-import { currentRuleSet } from './trust-list';
 import { uciHash } from './revocation-hashes';
+import { ruleSetInForce } from './rule-set-store';
 import { trustStore } from './signing-keys';
 
 export interface CheckpointVerification {
@@ -18,11 +18,11 @@ export interface CheckpointVerification {
 
 /**
  * Verifies an HC1 string as a checkpoint would: signature by a trusted signer, key usage, expiry, schema,
- * not revoked, and the checkpoint rule (full series and 14 days) of the current rule set.
+ * not revoked, and the checkpoint rule (full series and 14 days) of the rule set in force at the clock.
  */
 export async function verifyForCheckpoint(deps: Deps, hc1: string, clock = new Date()): Promise<CheckpointVerification> {
   const trust = await trustStore(deps.config.SEN_KEYS_DIR);
-  const rules = currentRuleSet();
+  const rules = await ruleSetInForce(deps.db, clock);
   const r = await verifyHcert(hc1, {
     trust, clock,
     rules: (dcc: Dcc) => {
