@@ -23,24 +23,25 @@ const fail = (message: string, details: Record<string, unknown> = {}) => new App
 export function base45Decode(text: string): Uint8Array {
   if (text.length % 3 === 1) throw fail('Base45 length is invalid', { length: text.length });
   const out = new Uint8Array(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
-  const digit = (i: number) => {
-    const code = text.charCodeAt(i);
-    const v = code < 128 ? VALUE[code]! : -1;
-    if (v < 0) throw fail('Base45 contains a character outside the alphabet', { position: i });
-    return v;
-  };
   let o = 0;
   for (let i = 0; i < text.length; i += 3) {
     if (i + 2 < text.length) {
-      const n = digit(i) + digit(i + 1) * 45 + digit(i + 2) * 2025;
+      const n = digit(text, i) + digit(text, i + 1) * 45 + digit(text, i + 2) * 2025;
       if (n > 0xffff) throw fail('Base45 triple out of range', { position: i });
       out[o++] = n >> 8;
       out[o++] = n & 0xff;
     } else {
-      const n = digit(i) + digit(i + 1) * 45;
+      const n = digit(text, i) + digit(text, i + 1) * 45;
       if (n > 0xff) throw fail('Base45 pair out of range', { position: i });
       out[o++] = n;
     }
   }
   return out;
+}
+
+function digit(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  const v = code < 128 ? VALUE[code]! : -1;
+  if (v < 0) throw fail('Base45 contains a character outside the alphabet', { position: i });
+  return v;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { base45Encode } from './base45';
 import { cborEncode, Tag } from './cbor';
 import { decodeHcert, encodeHcert, signHcert, sigStructure, verifyHcert, wrapCose, type KeySigner } from './hcert';
-import { createTestChain, EKU_OID, prepareTrust, type TestChain } from './keys';
+import { createTestChain, EC_PARAMS, EKU_OID, prepareTrust, type TestChain } from './keys';
 
 const vietnamese = {
   ver: '1.3.0',
@@ -65,6 +65,18 @@ describe('HCERT issue and verify', async () => {
     const shared = await prepareTrust([{ certificate: other.dsc.der, kid: es.dsc.kid }, { certificate: es.dsc.der }]);
     expect(shared.get([...es.dsc.kid].map((b) => b.toString(16).padStart(2, '0')).join(''))).toHaveLength(2);
     expect((await verifyHcert(await enc(es), { trust: shared, clock })).valid).toBe(true);
+  });
+
+  it('verifies through Web Crypto (the browser path) for keys without their SPKI, still trying every key with the kid', async () => {
+    const opaque = async (c: TestChain) => crypto.subtle.importKey('spki', await crypto.subtle.exportKey('spki', c.dsc.keys.publicKey), EC_PARAMS, false, ['verify']);
+    const other = await createTestChain();
+    const webOnly = await prepareTrust([{ kid: es.dsc.kid, publicKey: await opaque(other) }, { kid: es.dsc.kid, publicKey: await opaque(es) }]);
+    expect([...webOnly.values()][0]!.map((k) => k.spki)).toEqual([undefined, undefined]);
+    const good = await verifyHcert(await enc(es), { trust: webOnly, clock });
+    expect(good.valid).toBe(true);
+    expect(good.stages.signature).toBe('ok');
+    const onlyOther = await verifyHcert(await enc(es), { trust: await prepareTrust([{ kid: es.dsc.kid, publicKey: await opaque(other) }]), clock });
+    expect(onlyOther.code).toBe('signature_invalid');
   });
 
   it('runs business rules when given, and fails on them', async () => {

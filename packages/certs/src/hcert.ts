@@ -6,7 +6,9 @@ import { COSE_ALG, buf, prepareTrust, toHex, type Alg, type TrustEntry, type Tru
 import { dccType, validateDcc, type Dcc } from './schema';
 import type { Signer } from './signer';
 import { findRevocation, type RevocationIndex } from './revocation';
-import { evaluateCheckpoint, type RuleSet } from './rules';
+import type { RuleSet } from './rules';
+import { checkpointOutcome } from './checkpoint-cache';
+import { checkSignature } from './signature-check';
 import type { CryptoKey } from './webcrypto';
 
 export const PREFIX = 'HC1:';
@@ -94,8 +96,7 @@ export function parseCoseSign1(decoded: unknown, limits: CborLimits = defaultLim
   if (!isCborMap(u)) throw fail('cose_invalid', 'Unprotected header must be a map');
   if (!(payload instanceof Uint8Array)) throw fail('cose_invalid', 'Payload must be a byte string');
   if (!(signature instanceof Uint8Array)) throw fail('cose_invalid', 'Signature must be a byte string');
-  const protectedHeader = p.length === 0 ? new Map() : cborDecode(p, limits);
-  if (!isCborMap(protectedHeader)) throw fail('cose_invalid', 'Protected header must encode a map');
+  const protectedHeader = decodeProtectedHeader(p, limits);
   // kid from the protected header; the unprotected one only when the protected has none.
   const kidP = mapGet(protectedHeader, 4);
   const kid = kidP !== undefined ? kidP : mapGet(u, 4);
@@ -105,6 +106,29 @@ export function parseCoseSign1(decoded: unknown, limits: CborLimits = defaultLim
   const alg = algP !== undefined ? algP : mapGet(u, 1);
   if (alg !== undefined && typeof alg !== 'number') throw fail('cose_invalid', 'alg must be an integer');
   return { protectedBytes: p, protectedHeader, unprotectedHeader: u, payload, signature, alg, kid };
+}
+
+// A signer's certificates all carry the same protected header bytes (alg and kid), so decoded headers are kept by
+// their bytes. Treat a CoseSign1's protectedHeader as read-only: it may be shared.
+const PROTECTED_HEADER_CACHE_MAX = 256;
+const PROTECTED_HEADER_MAX_BYTES = 64;
+const protectedHeaders = new Map<string, unknown>();
+
+function decodeProtectedHeader(bytes: Uint8Array, limits: CborLimits): unknown {
+  if (bytes.length === 0) return new Map();
+  // Only under the default depth limit, so a header decoded under one caller's limits never reaches another's.
+  const cacheable = bytes.length <= PROTECTED_HEADER_MAX_BYTES && bytes.length <= limits.maxBytes && limits.maxDepth === defaultLimits.maxDepth;
+  const key = cacheable ? String.fromCharCode(...bytes) : '';
+  let header = cacheable ? protectedHeaders.get(key) : undefined;
+  if (header === undefined) {
+    header = cborDecode(bytes, limits);
+    if (!isCborMap(header)) throw fail('cose_invalid', 'Protected header must encode a map');
+    if (cacheable) {
+      if (protectedHeaders.size >= PROTECTED_HEADER_CACHE_MAX) protectedHeaders.clear();
+      protectedHeaders.set(key, header);
+    }
+  }
+  return header;
 }
 
 export interface HcertClaims {
@@ -118,19 +142,20 @@ export interface HcertClaims {
 export function parseCwt(payload: Uint8Array, limits: CborLimits = defaultLimits): HcertClaims {
   const cwt = cborDecode(payload, limits);
   if (!isCborMap(cwt)) throw fail('cwt_invalid', 'CWT payload must be a map');
-  const num = (k: number) => {
-    const v = mapGet(cwt, k);
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail('cwt_invalid', `CWT claim ${k} must be a number`);
-    return v;
-  };
   const issuer = mapGet(cwt, 1);
   if (issuer !== undefined && typeof issuer !== 'string') throw fail('cwt_invalid', 'CWT issuer must be text');
   const hcert = mapGet(cwt, -260);
   if (!isCborMap(hcert)) throw fail('cwt_invalid', 'CWT claim -260 (hcert) is missing');
   const dcc = mapGet(hcert, 1);
   if (!isCborMap(dcc)) throw fail('cwt_invalid', 'hcert claim 1 (DCC) is missing');
-  return { issuer, issuedAt: num(6), expiresAt: num(4), dcc: toPlain(dcc) };
+  return { issuer, issuedAt: numericClaim(cwt, 6), expiresAt: numericClaim(cwt, 4), dcc: toPlain(dcc) };
+}
+
+function numericClaim(cwt: unknown, key: number): number | undefined {
+  const v = mapGet(cwt, key);
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw fail('cwt_invalid', `CWT claim ${key} must be a number`);
+  return v;
 }
 
 // CBOR for ["Signature1", protected, h'', payload], written by hand: it runs once per verification.
@@ -139,43 +164,53 @@ const bstrHead = (n: number): number[] =>
   n < 24 ? [0x40 | n] : n < 0x100 ? [0x58, n] : n < 0x10000 ? [0x59, n >> 8, n & 0xff] : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 
 export function sigStructure(cose: Pick<CoseSign1, 'protectedBytes' | 'payload'>): Uint8Array {
-  const ph = bstrHead(cose.protectedBytes.length);
-  const pl = bstrHead(cose.payload.length);
-  const out = new Uint8Array(SIG1_HEAD.length + ph.length + cose.protectedBytes.length + 1 + pl.length + cose.payload.length);
+  const parts = [SIG1_HEAD, bstrHead(cose.protectedBytes.length), cose.protectedBytes, EMPTY_BSTR, bstrHead(cose.payload.length), cose.payload];
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
   let o = 0;
-  const put = (b: ArrayLike<number>) => {
-    out.set(b, o);
-    o += b.length;
-  };
-  put(SIG1_HEAD);
-  put(ph);
-  put(cose.protectedBytes);
-  put([0x40]);
-  put(pl);
-  put(cose.payload);
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
+const EMPTY_BSTR = [0x40];
 
-/** Tries every trusted key with the COSE kid; the algorithm must fit the key type. Returns the key that verified. */
-export async function verifyCoseSignature(cose: CoseSign1, trust: TrustStore): Promise<TrustedKey> {
+/**
+ * Tries every trusted key with the COSE kid; the algorithm must fit the key type. Returns the key that verified:
+ * at once where the check is synchronous (Node), as a promise where it is not (Web Crypto in the browser).
+ * Throws (or rejects) with the reason otherwise.
+ */
+export function findSigningKey(cose: CoseSign1, trust: TrustStore): TrustedKey | Promise<TrustedKey> {
   if (!cose.kid) throw fail('kid_missing', 'No kid in the COSE headers');
-  const candidates = trust.get(toHex(cose.kid)) ?? [];
-  if (candidates.length === 0) throw fail('kid_unknown', `No trusted key with kid ${toHex(cose.kid)}`);
-  let mismatch = 0;
-  const data = sigStructure(cose);
-  for (const k of candidates) {
-    if (cose.alg === COSE_ALG.ES256 && k.kty === 'EC') {
-      if (cose.signature.length !== 64) continue;
-      if (await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, k.key, buf(cose.signature), buf(data))) return k;
-    } else if (cose.alg === COSE_ALG.PS256 && k.kty === 'RSA') {
-      if (await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, k.key, buf(cose.signature), buf(data))) return k;
-    } else {
-      mismatch++;
+  const kidHex = toHex(cose.kid);
+  const candidates = trust.get(kidHex) ?? [];
+  if (candidates.length === 0) throw fail('kid_unknown', `No trusted key with kid ${kidHex}`);
+  return tryKeys(cose, candidates, sigStructure(cose), 0, 0);
+}
+
+function tryKeys(cose: CoseSign1, candidates: readonly TrustedKey[], data: Uint8Array, from: number, mismatches: number): TrustedKey | Promise<TrustedKey> {
+  for (let i = from; i < candidates.length; i++) {
+    const k = candidates[i]!;
+    const fits = (cose.alg === COSE_ALG.ES256 && k.kty === 'EC') || (cose.alg === COSE_ALG.PS256 && k.kty === 'RSA');
+    if (!fits) {
+      mismatches++;
+      continue;
     }
+    if (k.kty === 'EC' && cose.signature.length !== 64) continue;
+    const ok = checkSignature(k, cose.signature, data);
+    if (ok instanceof Promise) return ok.then((yes) => (yes ? k : tryKeys(cose, candidates, data, i + 1, mismatches)));
+    if (ok) return k;
   }
   if (cose.alg !== COSE_ALG.ES256 && cose.alg !== COSE_ALG.PS256) throw fail('alg_unsupported', `COSE algorithm ${cose.alg} is not supported`);
-  if (mismatch === candidates.length) throw fail('alg_key_mismatch', 'The COSE algorithm does not match the type of any key with this kid');
+  if (mismatches === candidates.length) throw fail('alg_key_mismatch', 'The COSE algorithm does not match the type of any key with this kid');
   throw fail('signature_invalid', 'Signature does not verify');
+}
+
+/** findSigningKey, always as a promise. */
+export async function verifyCoseSignature(cose: CoseSign1, trust: TrustStore): Promise<TrustedKey> {
+  return findSigningKey(cose, trust);
 }
 
 export function checkKeyUsage(key: Pick<TrustedKey, 'types'>, dcc: unknown): void {
@@ -203,8 +238,8 @@ export interface Decoded {
   claims?: HcertClaims;
 }
 
-export function decodeHcert(text: string, limits: Partial<DecodeLimits> = {}): Decoded {
-  const l = { ...defaultLimits, ...limits };
+export function decodeHcert(text: string, limits?: Partial<DecodeLimits>): Decoded {
+  const l = limits ? { ...defaultLimits, ...limits } : defaultLimits;
   const stages: Decoded['stages'] = { prefix: 'skipped', base45: 'skipped', inflate: 'skipped', cbor: 'skipped', cose: 'skipped' };
   let stage: keyof Decoded['stages'] = 'prefix';
   try {
@@ -265,64 +300,94 @@ export interface VerifyResult {
 
 export async function verifyHcert(text: string, opts: VerifyOptions): Promise<VerifyResult> {
   const decoded = decodeHcert(text, opts.limits);
-  const stages: Record<Stage, StageStatus> = { ...decoded.stages, signature: 'skipped', keyUsage: 'skipped', expiry: 'skipped', schema: 'skipped', rules: 'skipped' };
-  if (!decoded.cose || !decoded.claims) return { valid: false, stages, reason: decoded.reason, code: decoded.code };
+  const log = new StageLog({ ...decoded.stages, signature: 'skipped', keyUsage: 'skipped', expiry: 'skipped', schema: 'skipped', rules: 'skipped' });
+  if (!decoded.cose || !decoded.claims) return { valid: false, stages: log.stages, reason: decoded.reason, code: decoded.code };
   const { cose, claims } = decoded;
   const trust = isTrustStore(opts.trust) ? opts.trust : await prepareTrust(opts.trust);
-  let first: AppError | undefined;
-  const run = async (stage: Stage, f: () => void | Promise<void>) => {
-    try {
-      await f();
-      stages[stage] = 'ok';
-      return true;
-    } catch (e) {
-      stages[stage] = 'fail';
-      first ??= e instanceof AppError ? e : fail(`${stage}_failed`, (e as Error).message);
-      return false;
-    }
-  };
+  // Every stage but the signature in the browser (Web Crypto) and a caller's own rules runs synchronously, and no
+  // closure is made per verification (tsx names each one, which costs more than the stage).
   let key: TrustedKey | undefined;
-  await run('signature', async () => {
-    key = await verifyCoseSignature(cose, trust);
-  });
-  if (key) {
-    const k = key;
-    await run('keyUsage', () => checkKeyUsage(k, claims.dcc));
+  try {
+    const found = findSigningKey(cose, trust);
+    key = found instanceof Promise ? await found : found;
+    log.pass('signature');
+  } catch (e) {
+    log.fail('signature', e);
   }
+  if (key) log.run('keyUsage', checkKeyUsage, key, claims.dcc);
   const clock = opts.clock ?? new Date();
-  await run('expiry', async () => {
-    checkExpiry(claims, clock, opts.skewSeconds);
-    if (opts.revocations && opts.revocations.count > 0 && key) {
-      const hit = await findRevocation(opts.revocations, toHex(key.kid), claims.dcc as Parameters<typeof findRevocation>[2], cose);
-      if (hit) throw fail('revoked', `Certificate revoked (${hit} hash listed)`, { hashType: hit });
+  log.run('expiry', checkValidity, claims, clock, opts.skewSeconds, opts.revocations, key, cose);
+  const schema = validateDcc(claims.dcc);
+  if (schema.ok) log.pass('schema');
+  else log.refuse('schema', 'schema_invalid', `DCC does not match schema 1.3: ${schema.reason}`);
+  const dcc = schema.ok ? schema.dcc : undefined;
+  if (dcc && key) {
+    if (opts.rules) {
+      try {
+        const pending = opts.rules(dcc, claims);
+        log.judge('rules', pending instanceof Promise ? await pending : pending);
+      } catch (e) {
+        log.fail('rules', e);
+      }
+    } else if (opts.ruleSet) {
+      log.judge('rules', checkpointOutcome(opts.ruleSet, dcc, clock));
     }
-  });
-  let dcc: Dcc | undefined;
-  await run('schema', () => {
-    const r = validateDcc(claims.dcc);
-    if (!r.ok) throw fail('schema_invalid', `DCC does not match schema 1.3: ${r.reason}`);
-    dcc = r.dcc;
-  });
-  const ruleSet = opts.ruleSet;
-  const rules = opts.rules ?? (ruleSet ? (d: Dcc) => {
-    const o = evaluateCheckpoint(ruleSet, d, clock);
-    return { ok: o.ok, reason: o.ok ? undefined : `Rule ${o.failed.map((f) => f.id).join(', ')} not met: ${o.failed.map((f) => f.error ?? f.description.en).join('; ')}` };
-  } : undefined);
-  if (rules && dcc && key) {
-    const d = dcc;
-    await run('rules', async () => {
-      const r = await rules(d, claims);
-      if (!r.ok) throw fail('rules_failed', r.reason ?? 'Business rules not met');
-    });
   }
+  const { stages, first } = log;
   const valid = first === undefined && stages.signature === 'ok' && stages.keyUsage === 'ok' && stages.expiry === 'ok' && stages.schema === 'ok';
-  const iso = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
   return {
     valid, stages, reason: first?.message, code: first?.code,
-    kid: cose.kid ? toHex(cose.kid) : undefined, issuer: claims.issuer, issuedAt: iso(claims.issuedAt), expiresAt: iso(claims.expiresAt),
+    kid: cose.kid ? toHex(cose.kid) : undefined, issuer: claims.issuer, issuedAt: isoOf(claims.issuedAt), expiresAt: isoOf(claims.expiresAt),
     payload: key ? dcc : undefined,
   };
 }
+
+/** Stage outcomes of one verification and its first failure. */
+class StageLog {
+  first: { code: string; message: string } | undefined;
+  constructor(readonly stages: Record<Stage, StageStatus>) {}
+
+  pass(stage: Stage): void {
+    this.stages[stage] = 'ok';
+  }
+
+  refuse(stage: Stage, code: string, message: string): void {
+    this.stages[stage] = 'fail';
+    this.first ??= { code, message };
+  }
+
+  fail(stage: Stage, e: unknown): void {
+    if (e instanceof AppError) this.refuse(stage, e.code, e.message);
+    else this.refuse(stage, `${stage}_failed`, (e as Error).message);
+  }
+
+  /** Runs a check that throws on failure. */
+  run<A extends unknown[]>(stage: Stage, check: (...args: A) => void, ...args: A): void {
+    try {
+      check(...args);
+      this.pass(stage);
+    } catch (e) {
+      this.fail(stage, e);
+    }
+  }
+
+  /** Records the outcome of business rules. */
+  judge(stage: Stage, outcome: RuleOutcome): void {
+    if (outcome.ok) this.pass(stage);
+    else this.refuse(stage, 'rules_failed', outcome.reason ?? 'Business rules not met');
+  }
+}
+
+/** Expiry, issue time and, with a revocation list, revocation (the issue's stages have no revocation stage). */
+function checkValidity(claims: HcertClaims, clock: Date, skewSeconds: number | undefined, revocations: RevocationIndex | undefined, key: TrustedKey | undefined, cose: CoseSign1): void {
+  checkExpiry(claims, clock, skewSeconds);
+  if (revocations && revocations.count > 0 && key) {
+    const hit = findRevocation(revocations, toHex(key.kid), claims.dcc as Parameters<typeof findRevocation>[2], cose);
+    if (hit) throw fail('revoked', `Certificate revoked (${hit} hash listed)`, { hashType: hit });
+  }
+}
+
+const isoOf = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(seconds * 1000).toISOString());
 
 const isTrustStore = (t: TrustStore | readonly TrustEntry[]): t is TrustStore => t instanceof Map;
 

@@ -33,6 +33,8 @@ export interface TrustedKey {
   kid: Uint8Array;
   key: CryptoKey;
   kty: KeyType;
+  /** The SubjectPublicKeyInfo DER, when known: Node verifies with it synchronously (see signature-check.ts). */
+  spki?: Uint8Array;
   /** Certificate types this key may sign; null when the DSC restricts nothing. */
   types: ReadonlySet<DccType> | null;
 }
@@ -40,7 +42,12 @@ export interface TrustedKey {
 /** kid -> every key with that kid (kids collide: 8 bytes, chosen by issuers). */
 export type TrustStore = ReadonlyMap<string, readonly TrustedKey[]>;
 
-export const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export const toHex = (b: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i]!]!;
+  return s;
+};
 export const fromHex = (s: string) => {
   if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new AppError('hex_invalid', 'not hex');
   const out = new Uint8Array(s.length / 2);
@@ -105,8 +112,9 @@ export function certificateTypes(cert: x509.X509Certificate): ReadonlySet<DccTyp
 
 export async function trustedKeyFromCertificate(der: Uint8Array): Promise<TrustedKey> {
   const cert = parseCertificate(der);
-  const { key, kty } = await importSpki(new Uint8Array(cert.publicKey.rawData));
-  return { kid: await kidOf(der), key, kty, types: certificateTypes(cert) };
+  const spki = new Uint8Array(cert.publicKey.rawData);
+  const { key, kty } = await importSpki(spki);
+  return { kid: await kidOf(der), key, kty, types: certificateTypes(cert), spki };
 }
 
 export async function prepareTrust(entries: readonly TrustEntry[]): Promise<TrustStore> {
@@ -118,7 +126,9 @@ export async function prepareTrust(entries: readonly TrustEntry[]): Promise<Trus
       if (e.kid) k = { ...k, kid: e.kid };
     } else if (e.publicKey && e.kid) {
       const kty: KeyType = e.publicKey.algorithm.name === 'ECDSA' ? 'EC' : 'RSA';
-      k = { kid: e.kid, key: e.publicKey, kty, types: null };
+      // A key imported as not extractable keeps its SPKI to itself; it is then verified through Web Crypto.
+      const spki = await crypto.subtle.exportKey('spki', e.publicKey).then((b) => new Uint8Array(b), () => undefined);
+      k = { kid: e.kid, key: e.publicKey, kty, types: null, spki };
     } else {
       throw new AppError('trust_entry_invalid', 'A trust entry needs a certificate, or a public key with its kid');
     }

@@ -1,8 +1,9 @@
 // Revocation as the EU DCC revocation spec defines it: batches of truncated SHA-256 hashes (first 128 bits),
 // each for one signer kid and hash type, with an expiry. Our wire form keeps a batch's hashes as ONE base64 string
 // of sorted 16-byte values, which is also the phone's cache layout: lookups are binary searches. Browser-safe.
+import { sha256 } from '@noble/hashes/sha2';
 import { AppError } from '@sen/domain';
-import { buf, fromBase64, toBase64, toHex } from './keys';
+import { fromBase64, toBase64, toHex } from './keys';
 import type { CoseSign1 } from './hcert';
 
 export const HASH_TYPES = ['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'] as const;
@@ -26,7 +27,8 @@ export interface Revocations {
 }
 
 const enc = new TextEncoder();
-const sha256_128 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', buf(bytes))).slice(0, HASH_BYTES);
+// Synchronous (a lookup runs inside every verification); as fast as node:crypto for inputs this short.
+const sha256_128 = (bytes: Uint8Array) => sha256(bytes).slice(0, HASH_BYTES);
 
 /**
  * The SIGNATURE hash input: the whole signature for RSA; for ECDSA only r (the first half of r||s), since s can be
@@ -35,7 +37,7 @@ const sha256_128 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subt
 const signatureHashInput = (cose: Pick<CoseSign1, 'alg' | 'signature'>) =>
   cose.alg === -7 && cose.signature.length === 64 ? cose.signature.subarray(0, 32) : cose.signature;
 
-export async function revocationHash(type: RevocationHashType, dcc: { v?: { ci: string; co: string }[]; t?: { ci: string; co: string }[]; r?: { ci: string; co: string }[] }, cose: Pick<CoseSign1, 'alg' | 'signature'>): Promise<Uint8Array | null> {
+export function revocationHash(type: RevocationHashType, dcc: { v?: { ci: string; co: string }[]; t?: { ci: string; co: string }[]; r?: { ci: string; co: string }[] }, cose: Pick<CoseSign1, 'alg' | 'signature'>): Uint8Array | null {
   if (type === 'SIGNATURE') return sha256_128(signatureHashInput(cose));
   const entry = dcc.v?.[0] ?? dcc.t?.[0] ?? dcc.r?.[0];
   if (!entry) return null;
@@ -118,11 +120,11 @@ export function buildRevocationIndex(revocations: Revocations | undefined, now: 
 }
 
 /** The hash type that matched, or null. Only hashes of the types present for this kid are computed. */
-export async function findRevocation(index: RevocationIndex, kidHex: string, dcc: Parameters<typeof revocationHash>[1], cose: Pick<CoseSign1, 'alg' | 'signature'>): Promise<RevocationHashType | null> {
+export function findRevocation(index: RevocationIndex, kidHex: string, dcc: Parameters<typeof revocationHash>[1], cose: Pick<CoseSign1, 'alg' | 'signature'>): RevocationHashType | null {
   const byType = index.byKid.get(kidHex);
   if (!byType) return null;
   for (const [type, packed] of byType) {
-    const h = await revocationHash(type, dcc, cose);
+    const h = revocationHash(type, dcc, cose);
     if (h && containsHash(packed, h)) return type;
   }
   return null;
