@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../../context';
 import { requireAnyScope, requireScope } from '../../plugins/auth';
+import { checkOutSelf } from './check-out-self';
 import { checkOutVisitor } from './check-out-visitor';
 import { getVenue } from './get-venue';
 import { listMyCheckins } from './list-my-checkins';
@@ -9,7 +10,7 @@ import { listVenues } from './list-venues';
 import { listVisitors } from './list-visitors';
 import { registerVenue } from './register-venue';
 import {
-  CheckoutIn, CheckoutOut, CheckoutParams, IdParams, SelfCheckinIn, SelfCheckinOut, VenueCheckinBatchIn, VenueCheckinBatchOut, VenueCheckinIn, VenueCheckinOut, VenueCreateIn, VenueListIn, VenueOut,
+  CheckoutIn, CheckoutOut, CheckoutParams, IdParams, SelfCheckoutParams, SelfCheckinIn, SelfCheckinOut, VenueCheckinBatchIn, VenueCheckinBatchOut, VenueCheckinIn, VenueCheckinOut, VenueCreateIn, VenueListIn, VenueOut,
   VenueUpdateIn, VisitorsIn, VisitorsOut,
 } from './schemas';
 import { z } from 'zod';
@@ -81,6 +82,11 @@ export async function checkinsRoutes(app: FastifyInstance, deps: Deps) {
     const out = await selfCheckin(deps, request.ctx, request.body);
     return reply.status(out.duplicate ? 200 : 201).send(out);
   });
+
+  r.post('/api/me/checkins/:checkinId/checkout', {
+    schema: { tags, summary: 'A citizen leaves a venue: closes their own open check-in (default now); audited', params: SelfCheckoutParams, body: CheckoutIn.optional(), response: { 200: CheckoutOut } },
+    preValidation: requireScope('self:read'),
+  }, async (request) => checkOutSelf(deps, request.ctx, request.params.checkinId, request.body ?? {}));
 
   r.get('/api/me/checkins', {
     schema: {

@@ -117,8 +117,9 @@ export const VisitorsOut = z.object({
 });
 
 export const CheckoutParams = z.strictObject({ id: z.uuid(), checkinId: z.uuid() });
+export const SelfCheckoutParams = z.strictObject({ checkinId: z.uuid() });
 export const CheckoutIn = z.strictObject({ checkedOutAt: Time.optional() }).meta({ id: 'VenueCheckout' });
-export const CheckoutOut = z.object({ id: z.string(), checkedInAt: z.string(), checkedOutAt: z.string() });
+export const CheckoutOut = z.object({ id: z.string(), venueId: z.string(), checkedInAt: z.string(), checkedOutAt: z.string() });
 
 const tokenTimes = {
   issuedAt: z.string().describe('When this token was made'),

@@ -27,10 +27,12 @@ beforeAll(async () => {
   await sign('tracer', [{ role: 'tracer', areaCode: '01' }]);
   ids.person = (await createPerson(t, cookies.national!, { fullName: 'Phạm Văn Đồng', sex: 'male', communeCode: BA_DINH })).id;
   await sign('citizen', [{ role: 'citizen', areaCode: 'VN' }], ids.person);
+  ids.otherPerson = (await createPerson(t, cookies.national!, { fullName: 'Lê Thị Khác', sex: 'female', communeCode: BA_DINH })).id;
+  await sign('otherCitizen', [{ role: 'citizen', areaCode: 'VN' }], ids.otherPerson);
   ids.venue = (await createVenue(t, cookies.owner!, { name: 'Quán cơm' })).id;
   ids.otherVenue = (await createVenue(t, cookies.otherOwner!, { name: 'Quán nước' })).id;
   const batch = await api(t, cookies.owner!, 'POST', `/api/venues/${ids.venue}/checkins/batch`, {
-    checkins: Array.from({ length: 12 }, (_, i) => ({ personId: ids.person, checkedInAt: new Date(Date.now() - (i + 10) * 60_000).toISOString(), clientId: uuid() })),
+    checkins: Array.from({ length: 16 }, (_, i) => ({ personId: ids.person, checkedInAt: new Date(Date.now() - (i + 10) * 60_000).toISOString(), clientId: uuid() })),
   });
   checkinIds.push(...batch.json().items.map((i: { id: string }) => i.id));
 });
@@ -59,8 +61,10 @@ const routes: Route[] = [
   { name: 'check a visitor out', method: 'POST', url: () => `/api/venues/${ids.venue}/checkins/${checkinIds.shift()}/checkout`, body: () => ({}), onVenue: true, ok: 200 },
   { name: 'visitor list', method: 'GET', url: () => `/api/venues/${ids.venue}/visitors`, onVenue: true, ok: 200 },
   { name: 'self check-in', method: 'POST', url: () => '/api/me/checkins', body: () => ({ venueId: ids.venue, checkedInAt: at(), clientId: uuid() }), onVenue: false, ok: 201 },
+  { name: 'self check-out', method: 'POST', url: () => `/api/me/checkins/${checkinIds.shift()}/checkout`, body: () => ({}), onVenue: false, ok: 200 },
 ];
-const venueRoutes = routes.filter((r) => r.name !== 'self check-in');
+const selfRoutes = routes.filter((r) => r.name.startsWith('self '));
+const venueRoutes = routes.filter((r) => !selfRoutes.includes(r));
 const call = (who: string | null, r: Route) => api(t, who ? cookies[who]! : null, r.method, r.url(), r.body?.());
 
 describe('every route', () => {
@@ -82,10 +86,17 @@ describe('every route', () => {
     expect(res.statusCode).toBe(403);
   });
 
-  it('self check-in: 403 for a business administrator (no self:read) and for the national administrator', async () => {
-    const self = routes.find((r) => r.name === 'self check-in')!;
+  it.each(selfRoutes)('$name: 403 for a business administrator (no self:read) and for the national administrator', async (self) => {
     expect((await call('owner', self)).statusCode).toBe(403);
     expect((await call('national', self)).statusCode).toBe(403);
+  });
+
+  it("self check-out: another citizen's check-in is 404 and stays open", async () => {
+    const id = checkinIds.shift()!;
+    const res = await api(t, cookies.otherCitizen!, 'POST', `/api/me/checkins/${id}/checkout`, {});
+    expect(res.statusCode).toBe(404);
+    const row = await t.conn.db.selectFrom('checkins').select('checked_out_at').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.checked_out_at).toBeNull();
   });
 
   it.each(venueRoutes.filter((r) => r.onVenue))("$name: another owner's venue is 404", async (r) => {
@@ -107,7 +118,7 @@ describe('every route', () => {
   });
 
   it.each(routes)('$name: allowed for the right actor', async (r) => {
-    const who = r.name === 'self check-in' ? 'citizen' : 'owner';
+    const who = selfRoutes.includes(r) ? 'citizen' : 'owner';
     const res = await call(who, r);
     expect(res.statusCode, res.body).toBe(r.ok);
   });

@@ -258,6 +258,28 @@ describe('check-ins', () => {
     expect(await auditRows(t, 'checkin.checkout', venue.id)).toHaveLength(1);
   });
 
+  it('a citizen checks out of their own open visit (the poster\'s "Rời địa điểm"), never anyone else\'s', async () => {
+    const mine = await api(t, who.citizen!.cookie, 'POST', '/api/me/checkins', { venueId: venue.id, checkedInAt: minutesAgo(40), clientId: uuid() });
+    const id = mine.json().id as string;
+    const theirs = (await api(t, who.bizA!.cookie, 'POST', `/api/venues/${venue.id}/checkins`, { personId: people.minh!.id, checkedInAt: minutesAgo(40), clientId: uuid() })).json().id as string;
+    const url = (checkinId: string) => `/api/me/checkins/${checkinId}/checkout`;
+    expect((await api(t, who.citizen!.cookie, 'POST', url(theirs), {})).statusCode).toBe(404);
+    expect((await api(t, who.citizen!.cookie, 'POST', url(uuid()), {})).statusCode).toBe(404);
+    expect((await api(t, who.citizen!.cookie, 'POST', url('not-a-uuid'), {})).statusCode).toBe(400);
+    expect((await api(t, who.citizen!.cookie, 'POST', url(id), { checkedOutAt: minutesAgo(50) })).json()).toMatchObject({ code: 'checkout_before_checkin', field: 'checkedOutAt' });
+    const left = await api(t, who.citizen!.cookie, 'POST', url(id), {});
+    expect(left.statusCode).toBe(200);
+    expect(left.json()).toMatchObject({ id, venueId: venue.id });
+    expect(Math.abs(Date.parse(left.json().checkedOutAt) - Date.now())).toBeLessThan(60_000);
+    expect((await api(t, who.citizen!.cookie, 'POST', url(id), {})).json().code).toBe('already_checked_out');
+    const listed = (await api(t, who.citizen!.cookie, 'GET', '/api/me/checkins')).json().items.find((c: { id: string }) => c.id === id);
+    expect(listed.checkedOutAt).toBe(left.json().checkedOutAt);
+    const other = await t.conn.db.selectFrom('checkins').select('checked_out_at').where('id', '=', theirs).executeTakeFirstOrThrow();
+    expect(other.checked_out_at).toBeNull();
+    const audit = await auditRows(t, 'checkin.checkout_self', people.lan!.id);
+    expect(audit).toHaveLength(1);
+  });
+
   it('refuses check-ins at a closed venue', async () => {
     const v = await createVenue(t, who.bizA!.cookie, { name: 'Đóng cửa' });
     await api(t, who.bizA!.cookie, 'PATCH', `/api/venues/${v.id}`, { version: 1, active: false });

@@ -4,6 +4,9 @@ import { sql } from '@sen/db';
 import { BODY_LIMIT } from '../../app';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { api, auditRows, BA_DINH, createPerson, NGOC_HA, THU_DAU_MOT } from '../people/people.fixtures';
+import type { OutboxItem } from '../notifications/adapter';
+import { deliverPendingNotifications } from '../notifications/deliver-notifications';
+import { renderNotification } from '../notifications/templates';
 import { vnToday } from './submit-declaration';
 
 /**
@@ -109,6 +112,40 @@ describe('declarations raise alerts only when the rules warn', () => {
     expect(outside.statusCode).toBe(403);
     const list = await api(t, c.citizen1!, 'GET', '/api/risk-areas');
     expect(list.json().items).toEqual([expect.objectContaining({ areaCode: NGOC_HA, since: day(-10), until: day(-2) })]);
+  });
+
+  it("each alert queues one message to the commune's tracing team, naming no one and no symptom", async () => {
+    const outbox = () => t.conn.db.selectFrom('notification_outbox').select(['person_id', 'team', sql<string>`team_area_path::text`.as('team_area_path'), 'channel', 'template', 'params', 'dedupe_key']).where('template', '=', 'declarations.alert').execute();
+    const before = (await outbox()).length;
+    // No warning: no message.
+    expect((await declareSelf(c.citizen1!, daily({ symptoms: ['headache'] }))).json().alertId).toBeNull();
+    expect(await outbox()).toHaveLength(before);
+    const body = daily({ symptoms: ['fever', 'loss_of_taste_smell'], exposures: ['f0_contact'] });
+    const res = await declareSelf(c.citizen1!, body);
+    const alertId = res.json().alertId as string;
+    expect(alertId).toBeTruthy();
+    // A retry of the same declaration neither raises a second alert nor queues a second message.
+    expect((await declareSelf(c.citizen1!, body)).json().duplicate).toBe(true);
+    const messages = (await outbox()).filter((m) => m.dedupe_key === `declaration-alert:${alertId}`);
+    expect(messages).toHaveLength(1);
+    const m = messages[0]!;
+    expect(m).toMatchObject({ person_id: null, team: 'tracing', team_area_path: 'VN.01.00004', channel: 'app' });
+    const text = renderNotification(m.template, (typeof m.params === 'string' ? JSON.parse(m.params) : m.params) as Record<string, string>);
+    expect(text).toContain('Phường Ba Đình');
+    expect(text).toContain(alertId.slice(-8));
+    // Nothing about the person or their health: no name, no symptom or reason, in the text or its params.
+    const stored = `${text} ${JSON.stringify(m.params)}`;
+    for (const secret of ['Lê Thị Mai', 'Mai', id.p1!, 'fever', 'Sốt', 'loss_of_taste_smell', 'f0_contact', 'warning_symptoms', 'exposure_f0']) expect(stored).not.toContain(secret);
+    // Another alert, another message; the delivery job hands it to the adapter addressed to the team.
+    const second = await api(t, c.officer!, 'POST', `/api/people/${id.p2}/declarations`, daily({ symptoms: ['cough'] }));
+    expect((await outbox()).length).toBe(before + 2);
+    const delivered: OutboxItem[] = [];
+    await deliverPendingNotifications(t.conn.db, { name: 'capture', deliver: async (item) => void delivered.push(item) });
+    const ours = delivered.filter((d) => [alertId, second.json().alertId].includes(d.params.alertId));
+    expect(ours.map((d) => [d.personId, d.team])).toEqual([
+      [null, { name: 'tracing', areaPath: 'VN.01.00004' }],
+      [null, { name: 'tracing', areaPath: 'VN.01.00004' }],
+    ]);
   });
 
   it('entry declarations: no symptoms no alert; a cough raises one', async () => {

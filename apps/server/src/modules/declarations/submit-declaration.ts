@@ -4,6 +4,7 @@ import type { Deps, RequestContext } from '../../context';
 import { requireActor } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { findAreaByCode } from '../areas/repo';
+import { enqueueNotification } from '../notifications/enqueue-notification';
 import { ownPersonRow } from '../checkins/person-qr';
 import { loadPersonFor } from '../people/people-access';
 import type { PersonRow } from '../people/repo';
@@ -100,6 +101,19 @@ async function riskAreasFor(trx: Transaction<DB>, origins: readonly TravelOrigin
   return res.rows;
 }
 
+/**
+ * One message per alert to the tracing team of the commune, through the outbox in the alert's transaction. The text
+ * says where and which alert, nothing about the person or their health: the tracer opens the alert (audited).
+ */
+async function notifyTracingTeam(trx: Transaction<DB>, alertId: string, communePath: string): Promise<void> {
+  // An area path ends with the area's own code (VN.01.00004).
+  const commune = await findAreaByCode(trx, communePath.split('.').at(-1)!);
+  await enqueueNotification(trx, {
+    team: { name: 'tracing', areaPath: communePath }, channel: 'app', template: 'declarations.alert',
+    params: { alertId, alertRef: alertId.slice(-8), communeName: commune?.fullName ?? '' }, dedupeKey: `declaration-alert:${alertId}`,
+  });
+}
+
 async function personFor(deps: Deps, ctx: RequestContext, personId: string | 'me'): Promise<PersonRow> {
   if (personId === 'me') return ownPersonRow(deps.db, ctx);
   const row = await loadPersonFor(deps.db, ctx, personId, 'people:write');
@@ -110,7 +124,7 @@ async function personFor(deps: Deps, ctx: RequestContext, personId: string | 'me
 /**
  * Stores a health declaration for the citizen themselves ('me') or, by staff with people:write where the person
  * lives, for a person. Runs the warning rules; when they warn, raises an alert for the tracing team of the person's
- * commune, in the same transaction. Idempotent on the client-made id. Audited.
+ * commune and queues one message to that team, in the same transaction. Idempotent on the client-made id. Audited.
  */
 export async function submitDeclaration(deps: Deps, ctx: RequestContext, personId: string | 'me', input: DeclarationInput, now = new Date()): Promise<Declaration> {
   const actor = requireActor(ctx);
@@ -140,6 +154,7 @@ export async function submitDeclaration(deps: Deps, ctx: RequestContext, personI
     if (warnings.length > 0) {
       alertId = uuidv7();
       await trx.insertInto('declaration_alerts').values({ id: alertId, declaration_id: input.id, person_id: person.id, area_path: homePath, reasons: warnings }).execute();
+      await notifyTracingTeam(trx, alertId, homePath);
     }
     await recordAudit(trx, ctx, {
       action: 'declaration.create', entityType: 'person', entityId: person.id, areaPath: homePath,

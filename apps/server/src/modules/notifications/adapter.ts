@@ -2,7 +2,10 @@ import { renderNotification } from './templates';
 
 export interface OutboxItem {
   id: string;
-  personId: string;
+  /** The person the message is for, or null when it is for a team. */
+  personId: string | null;
+  /** The team of an area the message is for (the adapter routes it to that team's channel), or null. */
+  team: { name: string; areaPath: string } | null;
   channel: 'sms' | 'app';
   template: string;
   params: Record<string, string>;

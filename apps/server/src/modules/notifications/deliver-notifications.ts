@@ -42,12 +42,15 @@ export async function deliverPendingNotifications(db: Database, adapter: Notific
   const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
   for (let batch = 0; batch < maxBatches; batch++) {
     const done = await db.transaction().execute(async (trx) => {
-      const rows = await sql<{ id: string; person_id: string; channel: 'sms' | 'app'; template: string; params: Record<string, string> | string; attempts: number }>`
-        SELECT id, person_id, channel, template, params, attempts FROM notification_outbox
+      const rows = await sql<{ id: string; person_id: string | null; team: string | null; team_area_path: string | null; channel: 'sms' | 'app'; template: string; params: Record<string, string> | string; attempts: number }>`
+        SELECT id, person_id, team, team_area_path::text, channel, template, params, attempts FROM notification_outbox
          WHERE status = 'pending' AND next_attempt_at <= now()
          ORDER BY next_attempt_at, id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`.execute(trx);
       for (const r of rows.rows) {
-        const item: OutboxItem = { id: r.id, personId: r.person_id, channel: r.channel, template: r.template, params: typeof r.params === 'string' ? JSON.parse(r.params) : r.params, attempts: r.attempts };
+        const item: OutboxItem = {
+          id: r.id, personId: r.person_id, team: r.team && r.team_area_path ? { name: r.team, areaPath: r.team_area_path } : null, channel: r.channel,
+          template: r.template, params: typeof r.params === 'string' ? JSON.parse(r.params) : r.params, attempts: r.attempts,
+        };
         try {
           await adapter.deliver(item);
           await trx.updateTable('notification_outbox').set({ status: 'sent', attempts: r.attempts + 1, sent_at: sql`now()`, last_error: null }).where('id', '=', r.id).execute();

@@ -5,6 +5,10 @@
 const TEMPLATES: Record<string, (p: Record<string, string>) => string> = {
   'vaccination.invitation': (p) =>
     `Mời ${p.fullName ?? 'anh/chị'} tiêm vắc xin phòng COVID-19 ngày ${p.sessionDate ?? ''}, từ ${p.startTime ?? ''} đến ${p.endTime ?? ''}, tại ${p.siteName ?? ''}${p.siteAddress ? ` (${p.siteAddress})` : ''}. Mang theo CCCD/CMND. Không đến được, vui lòng báo trạm y tế.`,
+  // To the commune's tracing team: that there is an alert and where, never who or which symptoms (the console shows
+  // those to the tracer, audited).
+  'declarations.alert': (p) =>
+    `Sen: có cảnh báo mới từ tờ khai y tế tại ${p.communeName ?? 'địa bàn'} (mã ${p.alertRef ?? ''}). Mở mục Truy vết trên Sen để xem và xử lý.`,
 };
 
 export function knownTemplate(template: string): boolean {

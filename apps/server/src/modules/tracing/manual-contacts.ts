@@ -44,11 +44,11 @@ export async function addManualContact(deps: Pick<Deps, 'db'>, ctx: RequestConte
   });
 }
 
-/** The confirmed contacts of an index person (404 outside the tracer's jurisdiction). Audited. */
-export async function listContacts(deps: Pick<Deps, 'db'>, ctx: RequestContext, indexPersonId: string): Promise<{ items: ContactView[] }> {
+/** The confirmed contacts of an index person (404 outside the tracer's jurisdiction). Audited with the tracer's reason. */
+export async function listContacts(deps: Pick<Deps, 'db'>, ctx: RequestContext, indexPersonId: string, reason: string): Promise<{ items: ContactView[] }> {
   const index = await loadIndexPerson(deps.db, ctx, indexPersonId, 'read');
   const rows = await deps.db.selectFrom('contacts').selectAll().where('index_person_id', '=', index.id).orderBy('generation').orderBy('confirmed_at').orderBy('id').limit(5_000).execute();
   const names = await namesOf(deps.db, rows.map((r) => r.contact_person_id));
-  await recordAudit(deps.db, ctx, { action: 'tracing.contacts.read', entityType: 'person', entityId: index.id, areaPath: index.area_path, details: { shown: rows.length } });
+  await recordAudit(deps.db, ctx, { action: 'tracing.contacts.read', entityType: 'person', entityId: index.id, areaPath: index.area_path, details: { reason, shown: rows.length } });
   return { items: rows.map((r) => contactView(r, names.get(r.contact_person_id), false)) };
 }

@@ -47,11 +47,14 @@ export async function readRun(deps: Pick<Deps, 'db'>, ctx: RequestContext, id: s
   };
 }
 
-/** The runs of one index person (newest first); the person must be in the tracer's jurisdiction (404 otherwise). */
-export async function listRuns(deps: Pick<Deps, 'db'>, ctx: RequestContext, personId: string): Promise<{ items: z.infer<typeof RunSummaryOut>[] }> {
+/**
+ * The runs of one index person (newest first); the person must be in the tracer's jurisdiction (404 otherwise).
+ * Audited with the reason the tracer gives for looking.
+ */
+export async function listRuns(deps: Pick<Deps, 'db'>, ctx: RequestContext, personId: string, reason: string): Promise<{ items: z.infer<typeof RunSummaryOut>[] }> {
   const person = await loadIndexPerson(deps.db, ctx, personId, 'read');
   const rows = await deps.db.selectFrom('trace_runs').select(['id', 'window_from', 'window_to', 'reason', 'candidate_count', 'created_at'])
     .where('index_person_id', '=', person.id).orderBy('created_at', 'desc').limit(200).execute();
-  await recordAudit(deps.db, ctx, { action: 'tracing.runs.list', entityType: 'person', entityId: person.id, areaPath: person.area_path, details: { shown: rows.length } });
+  await recordAudit(deps.db, ctx, { action: 'tracing.runs.list', entityType: 'person', entityId: person.id, areaPath: person.area_path, details: { reason, shown: rows.length } });
   return { items: rows.map((r) => ({ id: r.id, windowFrom: iso(r.window_from), windowTo: iso(r.window_to), reason: r.reason, candidateCount: r.candidate_count, createdAt: iso(r.created_at) })) };
 }

@@ -16,8 +16,8 @@ import { traceVenues } from './trace-venues';
 
 /**
  * Contact tracing (issue 5): every route needs tracing:run, and acts on index people of the tracer's jurisdiction
- * (tracing-access.ts). Every query is audited with its reason: a run states one, and reading or working on a run
- * records the run's reason again.
+ * (tracing-access.ts). Every query is audited with its reason: a run states one, listing an index person's runs or
+ * contacts states one, and reading or working on a run records the run's reason again.
  */
 export async function tracingRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -30,9 +30,9 @@ export async function tracingRoutes(app: FastifyInstance, deps: Deps) {
   }, async (request, reply) => reply.status(201).send(await runTrace(deps, request.ctx, request.body)));
 
   r.get('/api/tracing/runs', {
-    schema: { tags, summary: "An index person's trace runs, newest first", querystring: RunListIn, response: { 200: z.object({ items: z.array(RunSummaryOut) }) } },
+    schema: { tags, summary: "An index person's trace runs, newest first; states its reason (audited)", querystring: RunListIn, response: { 200: z.object({ items: z.array(RunSummaryOut) }) } },
     preValidation: guard,
-  }, async (request) => listRuns(deps, request.ctx, request.query.personId));
+  }, async (request) => listRuns(deps, request.ctx, request.query.personId, request.query.reason));
 
   r.get('/api/tracing/runs/:id', {
     schema: { tags, summary: 'A stored run and a page of its candidates (names masked); audited', params: IdParams, querystring: RunReadIn, response: { 200: RunOut } },
@@ -79,7 +79,7 @@ export async function tracingRoutes(app: FastifyInstance, deps: Deps) {
   });
 
   r.get('/api/tracing/contacts', {
-    schema: { tags, summary: "An index person's confirmed contacts (F1 then F2)", querystring: ContactListIn, response: { 200: z.object({ items: z.array(ContactOut) }) } },
+    schema: { tags, summary: "An index person's confirmed contacts (F1 then F2); states its reason (audited)", querystring: ContactListIn, response: { 200: z.object({ items: z.array(ContactOut) }) } },
     preValidation: guard,
-  }, async (request) => listContacts(deps, request.ctx, request.query.indexPersonId));
+  }, async (request) => listContacts(deps, request.ctx, request.query.indexPersonId, request.query.reason));
 }

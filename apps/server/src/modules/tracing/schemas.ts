@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const DEFAULT_WINDOW_DAYS = 14;
 
 const Uuid = z.uuid({ error: 'Give an id (UUID)' });
-const Reason = z.string({ error: 'reason: Say why you run this trace (required, it is audited)' }).trim()
+const Reason = z.string({ error: 'reason: Say why (required: every tracing query is audited with its reason)' }).trim()
   .min(3, 'reason: Say why (at least 3 characters)').max(500, 'reason: At most 500 characters');
 const Instant = z.iso.datetime({ offset: true, error: 'Give a time as ISO 8601 with its offset, e.g. 2021-08-01T10:00:00+07:00' });
 
@@ -43,7 +43,8 @@ export const RunReadIn = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const RunListIn = z.strictObject({ personId: Uuid });
+/** Listing an index person's runs or contacts is a tracing query of its own: it states why (audited). */
+export const RunListIn = z.strictObject({ personId: Uuid, reason: Reason });
 
 export const ConfirmIn = z.strictObject({ note: z.string().trim().max(1000).optional() });
 
@@ -63,7 +64,7 @@ export const ManualContactIn = z.strictObject({
   reason: Reason,
 });
 
-export const ContactListIn = z.strictObject({ indexPersonId: Uuid });
+export const ContactListIn = z.strictObject({ indexPersonId: Uuid, reason: Reason });
 
 export const SecondDegreeIn = z.strictObject({
   perF1Limit: z.number().int().min(1).max(10_000).optional(),

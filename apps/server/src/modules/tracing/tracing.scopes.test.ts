@@ -50,7 +50,7 @@ afterAll(async () => {
 interface Route { name: string; method: 'GET' | 'POST'; write: boolean; url: () => string; body?: () => unknown; ok: number[] }
 const routes: Route[] = [
   { name: 'run a trace', method: 'POST', write: true, url: () => '/api/tracing/runs', body: () => ({ personId: ids.index, reason: REASON }), ok: [201] },
-  { name: 'list runs', method: 'GET', write: false, url: () => `/api/tracing/runs?personId=${ids.index}`, ok: [200] },
+  { name: 'list runs', method: 'GET', write: false, url: () => `/api/tracing/runs?personId=${ids.index}&reason=${encodeURIComponent(REASON)}`, ok: [200] },
   { name: 'read a run', method: 'GET', write: false, url: () => `/api/tracing/runs/${ids.run}`, ok: [200] },
   { name: 'venues of a run', method: 'GET', write: false, url: () => `/api/tracing/runs/${ids.run}/venues`, ok: [200] },
   { name: 'open a candidate', method: 'GET', write: false, url: () => `/api/tracing/runs/${ids.run}/candidates/${ids.cand}`, ok: [200] },
@@ -61,7 +61,7 @@ const routes: Route[] = [
     name: 'add a manual contact', method: 'POST', write: true, url: () => '/api/tracing/contacts',
     body: () => ({ indexPersonId: ids.index, contactPersonId: ids.other, exposureStart: vn(vnDay(1), '08:00').toISOString(), reason: REASON }), ok: [200, 201],
   },
-  { name: 'list contacts', method: 'GET', write: false, url: () => `/api/tracing/contacts?indexPersonId=${ids.index}`, ok: [200] },
+  { name: 'list contacts', method: 'GET', write: false, url: () => `/api/tracing/contacts?indexPersonId=${ids.index}&reason=${encodeURIComponent(REASON)}`, ok: [200] },
 ];
 const send = (r: Route, cookie: string | null) => api(t, cookie, r.method, r.url(), r.body?.());
 
@@ -114,6 +114,8 @@ describe('hostile input: a clear 4xx naming the problem, nothing stored or chang
     { name: 'days over 28', method: 'POST', url: () => '/api/tracing/runs', body: () => ({ personId: ids.index, reason: REASON, days: 90 }), status: 400, mentions: 'days' },
     { name: 'an unknown field', method: 'POST', url: () => '/api/tracing/runs', body: () => ({ personId: ids.index, reason: REASON, sql: 'DROP TABLE checkins' }), status: 400, mentions: 'sql' },
     { name: 'a huge reason', method: 'POST', url: () => '/api/tracing/runs', body: () => ({ personId: ids.index, reason: 'x'.repeat(100_000) }), status: 400, mentions: 'reason' },
+    { name: 'list runs without a reason', method: 'GET', url: () => `/api/tracing/runs?personId=${ids.index}`, status: 400, mentions: 'reason' },
+    { name: 'list contacts without a reason', method: 'GET', url: () => `/api/tracing/contacts?indexPersonId=${ids.index}`, status: 400, mentions: 'reason' },
     { name: 'run id not a UUID', method: 'GET', url: () => "/api/tracing/runs/1'%20OR%201=1", status: 400, mentions: 'id' },
     { name: 'unknown run', method: 'GET', url: () => `/api/tracing/runs/${uuid()}`, status: 404, mentions: 'Trace run' },
     { name: "a candidate of another run", method: 'POST', url: () => `/api/tracing/runs/${ids.run}/candidates/${uuid()}/confirm`, body: () => ({}), status: 404, mentions: 'Candidate' },

@@ -247,7 +247,7 @@ describe('confirming contacts, notifications and F2', () => {
     const again = await api(t, tracer, 'POST', '/api/tracing/contacts', body);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
-    const list = await api(t, tracer, 'GET', `/api/tracing/contacts?indexPersonId=${index}`);
+    const list = await api(t, tracer, 'GET', `/api/tracing/contacts?indexPersonId=${index}&reason=${encodeURIComponent('Rà soát tiếp xúc')}`);
     expect(list.json().items).toEqual([expect.objectContaining({ contactPersonId: other, contactName: 'Tạ Thị Kể' })]);
     const row = await t.conn.db.selectFrom('contacts').select(['contact_area_path']).where('id', '=', first.json().id).executeTakeFirstOrThrow();
     expect(row.contact_area_path).toMatch(/\.25747$/);
@@ -275,6 +275,27 @@ describe('runs are audited, reviewable and mapped', () => {
     expect((await auditRows(t, 'tracing.run.read', r.id))[0]!.details).toMatchObject({ reason: hostile });
   });
 
+  it("listing a person's runs or contacts needs its own reason (400 naming it, nothing audited), which the audit keeps", async () => {
+    const index = await person(t, 'Kiều Thị Hỏi');
+    const audits = async () => (await t.conn.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).where('entity_id', '=', index).executeTakeFirstOrThrow()).n;
+    for (const path of [`/api/tracing/runs?personId=${index}`, `/api/tracing/contacts?indexPersonId=${index}`]) {
+      for (const reason of [undefined, '', 'ab', 'x'.repeat(501)]) {
+        const res = await api(t, tracer, 'GET', reason === undefined ? path : `${path}&reason=${reason}`);
+        expect(res.statusCode, path).toBe(400);
+        expect(res.json().code).toBe('invalid_request');
+        expect(res.json().errors[0].field).toBe('querystring.reason');
+      }
+    }
+    const missing = await api(t, tracer, 'GET', `/api/tracing/runs?personId=${index}`);
+    expect(missing.json().detail).toContain('every tracing query is audited with its reason');
+    expect(await audits()).toBe(0);
+    const why = 'Ca F0 mới, xem lại các lần truy vết';
+    expect((await api(t, tracer, 'GET', `/api/tracing/runs?personId=${index}&reason=${encodeURIComponent(why)}`)).statusCode).toBe(200);
+    expect((await api(t, tracer, 'GET', `/api/tracing/contacts?indexPersonId=${index}&reason=${encodeURIComponent(why)}`)).statusCode).toBe(200);
+    expect((await auditRows(t, 'tracing.runs.list', index))[0]!.details).toMatchObject({ reason: why });
+    expect((await auditRows(t, 'tracing.contacts.read', index))[0]!.details).toMatchObject({ reason: why });
+  });
+
   it('candidates are masked until opened; opening is audited', async () => {
     const day = vnDay(2);
     const venue = await insertVenue(t, owner);
@@ -294,7 +315,11 @@ describe('runs are audited, reviewable and mapped', () => {
     expect(audit[0]!.details).toMatchObject({ reason: REASON, runId: r.id });
     const venues = await api(t, tracer, 'GET', `/api/tracing/runs/${r.id}/venues`);
     expect(venues.statusCode).toBe(200);
-    expect(venues.json().items).toEqual([expect.objectContaining({ venueId: venue, communeCode: '00004', provinceCode: '01', visits: 1, contacts: 1, latitude: null })]);
+    expect(venues.json().items).toEqual([expect.objectContaining({ venueId: venue, communeCode: '00004', provinceCode: '01', visits: 1, contacts: 1, latitude: null, longitude: null })]);
+    // A venue with a point is drawn there.
+    await sql`UPDATE venues SET latitude = 21.0341, longitude = 105.8372 WHERE id = ${venue}::uuid`.execute(t.conn.db);
+    const placed = await api(t, tracer, 'GET', `/api/tracing/runs/${r.id}/venues`);
+    expect(placed.json().items).toEqual([expect.objectContaining({ venueId: venue, latitude: 21.0341, longitude: 105.8372 })]);
   });
 
   it('the default window is the 14 days before the test date, to the end of that day', async () => {
