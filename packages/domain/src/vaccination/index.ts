@@ -4,3 +4,5 @@ export * from './screening';
 export * from './qr-colour';
 export * from './next-dose';
 export * from './target-import';
+export * from './allocation';
+export * from './wastage';
