@@ -12,5 +12,6 @@ export { grantsOf } from './modules/access/sessions';
 export { searchPeople, type PeopleSearch } from './modules/people/search-people';
 export { scoreAndStore, type MatchRow } from './modules/people/find-duplicates';
 export { issueCertificatesUnchecked, contentHash, signedCertificateRow } from './modules/certificates/issue-certificates';
+export { issueRecoveryCertificateUnchecked } from './modules/certificates/issue-recovery-certificate';
 export { resolvePersonRef } from './modules/certificates/repo';
 export { currentSigner } from './modules/certificates/signing-keys';

@@ -47,6 +47,22 @@ describe('sen cert issue', () => {
     expect(JSON.parse(again[0]!)).toMatchObject({ uvci: printed.uvci, issued: false });
   });
 
+  it('--recovery issues a recovery certificate valid from day 11 to day 180; the same day again is unchanged; a bad day names the field', async () => {
+    const fr = new Date(Date.now() + 7 * 3600_000 - 20 * 86400_000).toISOString().slice(0, 10);
+    const lines: string[] = [];
+    expect(await runCertIssue({ person: '001070000123', dir, recovery: fr }, (l) => lines.push(l), conn)).toBe(0);
+    const printed = JSON.parse(lines[0]!) as { uvci: string; hc1: string; fr: string; issued: boolean };
+    expect(printed).toMatchObject({ kind: 'recovery', fr, issued: true });
+    const r = await verifyHcert(printed.hc1, { trust: listSigners(dir).map((s) => ({ certificate: s.certificateDer })) });
+    expect(r.valid).toBe(true);
+    const addDays = (n: number) => new Date(Date.parse(`${fr}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
+    expect(r.payload?.r?.[0]).toMatchObject({ fr, co: 'VN', df: addDays(11), du: addDays(180), ci: printed.uvci });
+    const again: string[] = [];
+    await runCertIssue({ person: personId, dir, recovery: fr }, (l) => again.push(l), conn);
+    expect(JSON.parse(again[0]!)).toMatchObject({ uvci: printed.uvci, issued: false });
+    await expect(runCertIssue({ person: personId, dir, recovery: '2021-02-30' }, () => {}, conn)).rejects.toMatchObject({ details: { field: 'firstPositiveOn' } });
+  });
+
   it('refuses an unknown person', async () => {
     await expect(runCertIssue({ person: '999999999999', dir }, () => {}, conn)).rejects.toThrow(/No person/);
   });

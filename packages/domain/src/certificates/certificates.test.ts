@@ -3,7 +3,7 @@ import { CATALOG_VERSIONS, catalogAt } from '../vaccination/catalog';
 import { dccNameFromFullName, icaoTransliterate } from './icao';
 import { makeUvci, uvciCheckCharacter, uvciCheckValid, uvciOpaqueForId } from './uvci';
 import {
-  assertCodesAgree, certifiableDoses, certificateDoses, certificateExpiry, dccHolder, recoveryEntry, vaccinationEntry, type RecordedDose,
+  assertCodesAgree, certifiableDoses, certificateDoses, certificateExpiry, dccHolder, recoveryEntry, recoveryEntryFrom, vaccinationEntry, type RecordedDose,
 } from './vaccination-certificate';
 
 describe('UVCI check character (Luhn mod 38 over the DCC alphabet)', () => {
@@ -94,6 +94,16 @@ describe('which certificates doses give', () => {
     expect(vaccinationEntry(certs[1]!, uvci)).toMatchObject({ dn: 2, sd: 1 });
   });
 
+  it('a rejected backfill no longer raises the number of a dose recorded on top of it: 2/2 becomes 1/2', () => {
+    const backfill = dose('EU/1/21/1529', '2021-06-01', 'primary', 1, { verified: false, source: 'backfill', recordedAt: new Date('2021-08-01T00:00:00Z') });
+    const site = dose('EU/1/21/1529', '2021-08-15', 'primary', 2, { recordedAt: new Date('2021-08-15T02:00:00Z') });
+    expect(vaccinationEntry(certificateDoses(certifiableDoses([backfill, site])).at(-1)!, uvci)).toMatchObject({ dn: 2, sd: 2 });
+    expect(vaccinationEntry(certificateDoses(certifiableDoses([{ ...backfill, rejected: true }, site])).at(-1)!, uvci)).toMatchObject({ dn: 1, sd: 2 });
+    // Entered after the site dose, the rejected claim cannot have raised its number.
+    const late = { ...backfill, rejected: true, recordedAt: new Date('2021-09-01T00:00:00Z') };
+    expect(vaccinationEntry(certificateDoses(certifiableDoses([late, site])).at(-1)!, uvci)).toMatchObject({ dn: 2, sd: 2 });
+  });
+
   it('Abdala is complete at 3/3', () => {
     const doses = certifiableDoses(['2021-09-01', '2021-09-15', '2021-09-29'].map((d, i) => dose('Abdala', d, 'primary', i + 1)));
     const certs = certificateDoses(doses);
@@ -153,6 +163,13 @@ describe('recovery certificate hook', () => {
   });
   it('uses the Viet Nam calendar day of the sample (23:30 UTC is the next day)', () => {
     expect(recoveryEntry({ ...test, sampledAt: new Date('2021-07-31T23:30:00Z') }, uvci).entry.fr).toBe('2021-08-01');
+  });
+  it('takes the country and issuer the testing module gives; names the field of a bad value', () => {
+    const r = recoveryEntryFrom({ firstPositiveOn: '2021-12-31', country: 'LA', issuer: ' Lao MoH ' }, uvci);
+    expect(r.entry).toMatchObject({ fr: '2021-12-31', co: 'LA', is: 'Lao MoH', df: '2022-01-11', du: '2022-06-29' });
+    expect(() => recoveryEntryFrom({ firstPositiveOn: '2021-02-30', country: 'VN', issuer: 'x' }, uvci)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'firstPositiveOn' }) }));
+    expect(() => recoveryEntryFrom({ firstPositiveOn: '2021-02-03', country: 'vn', issuer: 'x' }, uvci)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'country' }) }));
+    expect(() => recoveryEntryFrom({ firstPositiveOn: '2021-02-03', country: 'VN', issuer: 'x'.repeat(81) }, uvci)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'issuer' }) }));
   });
   it('refuses negative and rapid antigen tests', () => {
     expect(() => recoveryEntry({ ...test, result: 'negative' }, uvci)).toThrow(/positive/);

@@ -33,6 +33,10 @@ export interface RecordedDose {
   doseNumber: number;
   verified: boolean;
   source: 'site' | 'backfill';
+  /** A backfilled dose a reviewer rejected: it never counts, and numbers recorded on top of it are lowered. */
+  rejected?: boolean;
+  /** When the dose was entered; a rejected dose entered after another cannot have raised that one's number. */
+  recordedAt?: Date;
 }
 
 export function vaccineForProduct(catalog: CatalogVersion, product: string): VaccineDefinition | undefined {
@@ -47,9 +51,12 @@ export interface CertifiableDose extends ClassifiedDose {
 /**
  * Only verified doses count (an unverified backfill is a claim, not a record). Numbers come from the recorded
  * kind and number, so a dose 1 given abroad and not recorded still makes the recorded one dose 2; a booster's
- * number is counted above the series length of the product the person started with.
+ * number is counted above the series length of the product the person started with. A site numbers a dose from
+ * the history it sees, pending backfills included: each rejected backfill given before a dose, and entered before
+ * it, lowers that dose's recorded number by one.
  */
 export function certifiableDoses(doses: readonly RecordedDose[], catalogFor: (d: Date) => CatalogVersion = (d) => catalogAt(d)): CertifiableDose[] {
+  const rejected = doses.filter((d) => d.rejected && !d.verified);
   const verified = doses.filter((d) => d.verified).sort((a, b) => a.administeredAt.getTime() - b.administeredAt.getTime() || a.id.localeCompare(b.id));
   if (verified.length === 0) return [];
   const latestCatalog = catalogFor(verified[verified.length - 1]!.administeredAt);
@@ -59,7 +66,8 @@ export function certifiableDoses(doses: readonly RecordedDose[], catalogFor: (d:
     const vaccine = vaccineForProduct(latestCatalog, d.product);
     if (!vaccine) throw new AppError('unknown_vaccine', `Vaccine "${d.product}" is not in the catalog`, { product: d.product, doseId: d.id }, 422);
     const overall = d.doseKind === 'booster' && seriesLength !== null ? seriesLength + d.doseNumber : d.doseNumber;
-    return { date: d.administeredAt, vaccine: vaccine.code, doseNumber: overall };
+    const raisedBy = rejected.filter((r) => r.administeredAt < d.administeredAt && (!r.recordedAt || !d.recordedAt || r.recordedAt <= d.recordedAt)).length;
+    return { date: d.administeredAt, vaccine: vaccine.code, doseNumber: Math.max(1, overall - raisedBy) };
   });
   // classifyDoses numbers from the history in date order and knows the series length of the first product.
   const classified = classifyDoses(records, latestCatalog);
@@ -170,22 +178,44 @@ export const RECOVERY_VALID_UNTIL_DAYS = 180;
 
 const isoOf = (d: Date) => d.toISOString().slice(0, 10);
 
+/** What a recovery certificate states, as the testing module (or staff) gives it. */
+export interface RecoveryFacts {
+  /** Viet Nam calendar day (YYYY-MM-DD) of the first positive NAAT test: the DCC `fr`. */
+  firstPositiveOn: string;
+  /** ISO 3166 alpha-2 country where the test was taken (`co`). */
+  country: string;
+  /** Who issues the certificate (`is`), at most 80 characters. */
+  issuer: string;
+}
+
+const badField = (field: string, message: string) => new AppError('invalid_recovery', `${field}: ${message}`, { field, errors: [{ field, message }] }, 400);
+
 /**
- * The recovery certificate content for a positive test, or the reason there is none. The testing module calls
- * this when a positive NAAT result is recorded; the certificate expires on `du`.
+ * The recovery entry for a first positive test: valid from day 11 after it until day 180 (EU rules, `df`/`du`).
+ * Throws a 400 naming the field for a date that is not a real day, a country that is not two capitals, or an
+ * issuer outside 1 to 80 characters.
  */
-export function recoveryEntry(test: PositiveTestRecord, uvci: string): { entry: RecoveryEntry; validFrom: Date; validUntil: Date } {
-  if (test.result !== 'positive') throw new AppError('test_not_positive', 'Only a positive test gives a recovery certificate', {}, 422);
-  if (test.testType !== 'naat') throw new AppError('test_type_not_accepted', 'Only a NAAT (PCR) test gives a recovery certificate', { testType: test.testType }, 422);
+export function recoveryEntryFrom(facts: RecoveryFacts, uvci: string): { entry: RecoveryEntry; validFrom: Date; validUntil: Date } {
+  const first = /^\d{4}-\d{2}-\d{2}$/.test(facts.firstPositiveOn) ? new Date(`${facts.firstPositiveOn}T00:00:00Z`) : null;
+  if (!first || Number.isNaN(first.getTime()) || isoOf(first) !== facts.firstPositiveOn) throw badField('firstPositiveOn', 'a real day, YYYY-MM-DD');
+  if (!/^[A-Z]{2}$/.test(facts.country)) throw badField('country', 'two capital letters (ISO 3166), e.g. VN');
+  const issuer = facts.issuer.trim();
+  if (issuer.length < 1 || issuer.length > 80) throw badField('issuer', '1 to 80 characters');
   if (!uvciCheckValid(uvci)) throw new AppError('uvci_invalid', 'UVCI check character is wrong', { uvci });
-  const first = dayToDate(vnDayNumber(test.sampledAt));
   const validFrom = addDays(first, RECOVERY_VALID_FROM_DAYS);
   const validUntil = addDays(first, RECOVERY_VALID_UNTIL_DAYS);
   return {
-    entry: { tg: '840539006', fr: isoOf(first), co: DCC_COUNTRY, is: DCC_ISSUER_NAME, df: isoOf(validFrom), du: isoOf(validUntil), ci: uvci },
+    entry: { tg: '840539006', fr: facts.firstPositiveOn, co: facts.country, is: issuer, df: isoOf(validFrom), du: isoOf(validUntil), ci: uvci },
     validFrom,
     validUntil,
   };
+}
+
+/** The recovery certificate content for a positive test record, or the reason there is none. */
+export function recoveryEntry(test: PositiveTestRecord, uvci: string): { entry: RecoveryEntry; validFrom: Date; validUntil: Date } {
+  if (test.result !== 'positive') throw new AppError('test_not_positive', 'Only a positive test gives a recovery certificate', {}, 422);
+  if (test.testType !== 'naat') throw new AppError('test_type_not_accepted', 'Only a NAAT (PCR) test gives a recovery certificate', { testType: test.testType }, 422);
+  return recoveryEntryFrom({ firstPositiveOn: isoOf(dayToDate(vnDayNumber(test.sampledAt))), country: DCC_COUNTRY, issuer: DCC_ISSUER_NAME }, uvci);
 }
 
 export function recoveryDcc(holder: CertificateHolder, entry: RecoveryEntry): Dcc {

@@ -1,7 +1,7 @@
 import { defaultRuleSet, vnDate } from '@sen/certs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs } from '../../testing/test-app';
-import { BA_DINH, call, createCertificatesTestApp } from './certificates.fixtures';
+import { BA_DINH, call, createCertificatesTestApp, createPerson } from './certificates.fixtures';
 
 /**
  * Who may use the certificate routes added after the first version (the older ones are covered in
@@ -20,6 +20,7 @@ beforeAll(async () => {
   await sign('province', 'province_officer', '01');
   await sign('staffA', 'vaccination_staff', BA_DINH);
   await sign('lab', 'lab_staff', '01');
+  await sign('labHcm', 'lab_staff', '79');
 });
 afterAll(async () => {
   await t?.close();
@@ -39,5 +40,19 @@ describe('POST /api/trust/rule-sets (national administrator only)', () => {
     expect((await call(t, cookies.province!, 'POST', '/api/trust/rule-sets', body('scope.3', 12))).statusCode).toBe(403);
     expect((await call(t, null, 'POST', '/api/trust/rule-sets', body('scope.4', 13))).statusCode).toBe(401);
     expect((await call(t, null, 'GET', '/api/trust/rule-sets')).statusCode).toBe(200);
+  });
+});
+
+describe('POST /api/people/:personId/recovery-certificates (testing:write over the person)', () => {
+  const body = { firstPositiveOn: vnDate(new Date(Date.now() - 20 * 86400_000)) };
+  it('lab staff of the province may issue', async () => {
+    const p = await createPerson(t, cookies.national!, BA_DINH);
+    expect((await call(t, cookies.lab!, 'POST', `/api/people/${p}/recovery-certificates`, body)).statusCode).toBe(201);
+  });
+  it('lab staff of another province: 403; vaccination staff lack testing:write: 403', async () => {
+    const p = await createPerson(t, cookies.national!, BA_DINH);
+    expect((await call(t, cookies.labHcm!, 'POST', `/api/people/${p}/recovery-certificates`, body)).statusCode).toBe(403);
+    expect((await call(t, cookies.staffA!, 'POST', `/api/people/${p}/recovery-certificates`, body)).statusCode).toBe(403);
+    expect((await call(t, null, 'POST', `/api/people/${p}/recovery-certificates`, body)).statusCode).toBe(401);
   });
 });

@@ -35,8 +35,15 @@ export async function findCertificate(db: Db, id: string): Promise<CertificateRo
   return db.selectFrom('certificates').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function personCertificates(db: Db, personId: string): Promise<CertificateRow[]> {
-  return db.selectFrom('certificates').selectAll().where('person_id', '=', personId).orderBy('issued_at', 'desc').orderBy('id', 'desc').execute();
+/** A person's certificates, newest first; withMerged adds those of the records merged into them. */
+export async function personCertificates(db: Db, personId: string, options: { withMerged?: boolean } = {}): Promise<CertificateRow[]> {
+  return db
+    .selectFrom('certificates')
+    .selectAll()
+    .where((eb) => (options.withMerged ? eb.or([eb('person_id', '=', personId), eb('person_id', 'in', eb.selectFrom('people').select('id').where('merged_into', '=', personId))]) : eb('person_id', '=', personId)))
+    .orderBy('issued_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 export interface PersonForCertificate {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pemEncode } from '@sen/certs';
+import { DCC_ISSUER_NAME } from '@sen/domain';
 import { z } from 'zod';
 import type { Deps } from '../../context';
 import { pdfDisposition } from '../../lib/pdf';
@@ -12,9 +13,10 @@ import { listPersonCertificates, myCertificatePdf, myCertificates, myQrColour, s
 import { revokeCertificate } from './revoke-certificate';
 import {
   BulkIn, BulkOut, CertificateOut, CheckpointIn, CheckpointOut, CitizenPassageIn, CitizenPassageOut, IdParams, IssueIn, IssueOut, MyCertificateOut, PassageIn, PersonParams,
-  QrColourOut, RevokeIn, RuleSetIn, RuleSetOut, StatsOut, StatsQuery, VerifyIn, VerifyOut,
+  QrColourOut, RecoveryIn, RecoveryOut, RevokeIn, RuleSetIn, RuleSetOut, StatsOut, StatsQuery, VerifyIn, VerifyOut,
 } from './schemas';
 import { createRuleSet } from './create-rule-set';
+import { issueRecoveryCertificate } from './issue-recovery-certificate';
 import { allRuleSets } from './rule-set-store';
 import { currentTrustList, revocationsOf, rootCertificate } from './trust-list';
 
@@ -54,6 +56,17 @@ export async function certificatesRoutes(app: FastifyInstance, deps: Deps) {
     },
     preValidation: requireScope('vaccination:write'),
   }, async (request) => issueCertificates(deps, request.ctx, request.params.personId, request.body ?? {}));
+
+  r.post('/api/people/:personId/recovery-certificates', {
+    schema: {
+      tags, summary: 'Issue a recovery certificate from the first positive NAAT test (testing:write over the person); valid from day 11 to day 180 after it; repeating with the same facts changes nothing',
+      params: PersonParams, body: RecoveryIn, response: { 200: RecoveryOut, 201: RecoveryOut },
+    },
+    preValidation: requireScope('testing:write'),
+  }, async (request, reply) => {
+    const out = await issueRecoveryCertificate(deps, request.ctx, { personId: request.params.personId, firstPositiveOn: request.body.firstPositiveOn, country: request.body.country, issuer: request.body.issuer ?? DCC_ISSUER_NAME, sourceId: request.body.sourceId ?? null });
+    return reply.status(out.issued ? 201 : 200).send({ issued: out.issued ?? null, revoked: out.revoked ?? null, unchanged: out.unchanged ?? null });
+  });
 
   r.post('/api/certificates/:id/revoke', {
     schema: { tags, summary: 'Revoke a certificate with a reason; its hashes go into the next trust list', params: IdParams, body: RevokeIn, response: { 200: CertificateOut } },

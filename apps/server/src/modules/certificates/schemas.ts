@@ -17,6 +17,14 @@ export const IssueIn = z.object({
 }).strict();
 export const IssueOut = z.object({ personId: z.string(), issued: z.array(CertificateOut), unchanged: z.array(CertificateOut), revoked: z.array(CertificateOut) });
 
+export const RecoveryIn = z.object({
+  firstPositiveOn: z.iso.date().describe('Viet Nam calendar day of the first positive NAAT (PCR) test'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'two capital letters (ISO 3166)').default('VN').describe('Where the test was taken'),
+  issuer: z.string().trim().min(1).max(80).optional().describe('Certificate issuer; the Ministry of Health of Viet Nam by default'),
+  sourceId: z.string().uuid().optional().describe('The positive test result, when recorded in Sen'),
+}).strict();
+export const RecoveryOut = z.object({ issued: CertificateOut.nullable(), revoked: CertificateOut.nullable(), unchanged: CertificateOut.nullable() });
+
 export const RevokeIn = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 export const BulkIn = z.object({ areaCode: z.string().trim().min(1).max(20) }).strict();
 export const BulkOut = z.object({ jobId: z.string().nullable(), areaPath: z.string() });
