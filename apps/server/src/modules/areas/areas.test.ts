@@ -106,3 +106,39 @@ describe('area search', () => {
     expect(geo.features.map((f: { id: string }) => f.id).sort()).toEqual(codes);
   });
 });
+
+describe('target populations', () => {
+  it('sets the populations aged 18+ and 50+ beside the population, keeping what is not given, and shows them', async () => {
+    const officer = (await signInAs(t, [{ role: 'province_officer', areaCode: '01' }])).cookie;
+    const put = (body: unknown) => t.app.inject({ method: 'PUT', url: '/api/areas/00008/population', headers: { cookie: officer }, payload: body as object });
+    expect((await put({ population: 20_000, population18Plus: 15_000, population50Plus: 5_000 })).statusCode).toBe(204);
+    expect((await put({ population50Plus: 6_000 })).statusCode).toBe(204);
+    expect((await get('/api/areas/00008')).json().area).toMatchObject({ population: 20_000, population18Plus: 15_000, population50Plus: 6_000 });
+    // The province has no figures of its own: the API shows its own (none); reports sum its communes.
+    expect((await get('/api/areas/01')).json().area).toMatchObject({ population18Plus: null });
+    const audit = await t.conn.db.selectFrom('audit_log').select('details').where('action', '=', 'area.population_set').where('entity_id', '=', '00008').orderBy('at').execute();
+    expect(audit.map((a) => a.details)).toEqual([
+      { population: { before: null, after: 20_000 }, population18Plus: { before: null, after: 15_000 }, population50Plus: { before: null, after: 5_000 } },
+      { population50Plus: { before: 5_000, after: 6_000 } },
+    ]);
+  });
+
+  it.each([
+    [{ population18Plus: 20_001 }, 'population18Plus'],
+    [{ population: 14_999 }, 'population'],
+    [{ population50Plus: 15_001 }, 'population50Plus'],
+    [{ population18Plus: 5_999 }, 'population18Plus'],
+    [{ population18Plus: -1 }, 'body.population18Plus'],
+    [{ population50Plus: 1.5 }, 'body.population50Plus'],
+    [{}, 'body'],
+    [{ population: 1, adults: 1 }, 'body'],
+  ])('refuses %o with a 400 naming %s, changing nothing', async (body, field) => {
+    const officer = (await signInAs(t, [{ role: 'province_officer', areaCode: '01' }])).cookie;
+    const before = (await get('/api/areas/00008')).json().area;
+    const res = await t.app.inject({ method: 'PUT', url: '/api/areas/00008/population', headers: { cookie: officer }, payload: body });
+    expect(res.statusCode).toBe(400);
+    const problem = res.json() as { field?: string; errors?: { field: string }[] };
+    expect([problem.field, ...(problem.errors ?? []).map((e) => e.field)], JSON.stringify(problem)).toContain(field);
+    expect((await get('/api/areas/00008')).json().area).toEqual(before);
+  });
+});

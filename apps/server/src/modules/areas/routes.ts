@@ -14,7 +14,9 @@ import { setPopulation } from './set-population';
 export const AreaOut = z
   .object({
     code: z.string(), parentCode: z.string().nullable(), path: z.string(), level: z.number(), kind: z.string(), unitType: z.string(),
-    name: z.string(), fullName: z.string(), nameEn: z.string(), population: z.number().nullable(), label: z.string().nullable(),
+    name: z.string(), fullName: z.string(), nameEn: z.string(), population: z.number().nullable(),
+    population18Plus: z.number().nullable().describe('People aged 18 and over: the target population of coverage'),
+    population50Plus: z.number().nullable().describe('People aged 50 and over'), label: z.string().nullable(),
   })
   .meta({ id: 'Area' });
 const AreaCode = z.string().regex(/^(VN|\d{2,5})$/, 'an area code is VN or 2 to 5 digits');
@@ -59,11 +61,17 @@ export async function areasRoutes(app: FastifyInstance, deps: Deps) {
     return { area, ancestors, children };
   });
 
+  const People = z.number().int().min(0).max(200_000_000);
   r.put('/api/areas/:code/population', {
-    schema: { tags: ['areas'], summary: 'Set the population of an area', params: z.object({ code: AreaCode }), body: z.object({ population: z.number().int().min(0).max(200_000_000) }) },
+    schema: {
+      tags: ['areas'], summary: 'Set the population of an area and its target populations (18 and over, 50 and over); figures left out keep their value',
+      params: z.object({ code: AreaCode }),
+      body: z.strictObject({ population: People.optional(), population18Plus: People.optional(), population50Plus: People.optional() })
+        .refine((b) => b.population !== undefined || b.population18Plus !== undefined || b.population50Plus !== undefined, 'Give population, population18Plus or population50Plus'),
+    },
     preValidation: requireScope('areas:write'),
   }, async (request, reply) => {
-    await setPopulation(deps, request.ctx, request.params.code, request.body.population);
+    await setPopulation(deps, request.ctx, request.params.code, request.body);
     return reply.status(204).send();
   });
 }
