@@ -1,5 +1,6 @@
 import type { Deps, RequestContext } from '../../context';
-import { areaNames, readCounts } from './counts';
+import { areaPopulations } from '../areas/repo';
+import { readCounts } from './counts';
 import { resolveScope, type ReportFiltersIn } from './filters';
 import { col, table, type ReportTable } from './table';
 
@@ -14,7 +15,7 @@ export async function attendanceReport(deps: Deps, ctx: RequestContext, input: R
     readCounts(deps.db, { metric: 'invitations', scope, areas: 'child', groups: ['dim1'] }),
   ]);
   const paths = [...new Set([...registrations, ...invitations].map((r) => r.area_path))].sort();
-  const names = await areaNames(deps.db, paths);
+  const names = await areaPopulations(deps.db, paths);
   const n = (rows: typeof registrations, p: string, status: string) => rows.find((r) => r.area_path === p && r.dim1 === status)?.n ?? 0;
   return table('attendance', scope, [
     col('areaCode', 'Mã địa bàn', 'Area code'), col('area', 'Địa bàn', 'Area'),

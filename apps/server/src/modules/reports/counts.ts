@@ -79,13 +79,3 @@ export async function readCounts(db: Database, q: CountQuery): Promise<CountRow[
     n: Number(r.n),
   })).filter((r) => r.n !== 0);
 }
-
-/** Names of areas by path, for labelling rows. */
-export async function areaNames(db: Database, paths: readonly string[]): Promise<Map<string, { code: string; name: string; population: number | null }>> {
-  if (paths.length === 0) return new Map();
-  const rows = await sql<{ path: string; code: string; name: string; population: number | null }>`
-    SELECT a.path::text AS path, a.code, a.full_name AS name,
-           coalesce(a.population, (SELECT sum(c.population)::bigint FROM areas c WHERE c.path <@ a.path AND c.kind = 'commune' AND c.population IS NOT NULL)) AS population
-      FROM areas a WHERE a.path = ANY(${sql.val([...new Set(paths)])}::ltree[])`.execute(db);
-  return new Map(rows.rows.map((r) => [r.path, { code: r.code, name: r.name, population: r.population === null ? null : Number(r.population) }]));
-}

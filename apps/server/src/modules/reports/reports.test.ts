@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, uuidv7 } from '@sen/db';
+import { ageOn, parsePartialDate } from '@sen/domain';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { createSite } from '../vaccination/sites.fixtures';
 import { BA_DINH, createLot, NGOC_HA, THU_DAU_MOT } from '../vaccination/vaccination.fixtures';
@@ -23,11 +24,26 @@ const VACCINES = ['astrazeneca', 'pfizer', 'moderna', 'verocell'];
 const DAYS = ['2021-08-01', '2021-08-02', '2021-08-03', '2021-08-05'];
 let serial = 0;
 
+/**
+ * Birth dates cycled over the people: every age band, partial dates, an unknown one, and people who turn 18 or 50
+ * during the days of the doses (2021-08-03 and 2021-08-04), so a band is the person's age on the day of the dose.
+ */
+const BIRTHS = ['1950-06-15', '1990', '2005-12-31', '1971-03-08', null, '2003-08-03', '1985-11', '1971-08-04', '1999-08-05', '1960-02-29'];
+
 async function person(commune: string): Promise<string> {
   const id = uuidv7();
   serial += 1;
-  await sql`INSERT INTO people (id, full_name, search_name, commune_code, area_path) VALUES (${id}, ${`Nguyễn Văn ${serial}`}, ${`nguyen van ${serial}`}, ${commune}, ${paths[commune]}::ltree)`.execute(t.conn.db);
+  await sql`INSERT INTO people (id, full_name, search_name, commune_code, area_path, birth_date)
+    VALUES (${id}, ${`Nguyễn Văn ${serial}`}, ${`nguyen van ${serial}`}, ${commune}, ${paths[commune]}::ltree, ${BIRTHS[serial % BIRTHS.length]})`.execute(t.conn.db);
   return id;
+}
+
+/** The age band of a birth date on a day, by the domain's ageOn (the reference the SQL must agree with). */
+function band(birth: string | null, day: string): 'under_18' | '18_49' | '50_plus' | 'unknown' {
+  const parsed = birth ? parsePartialDate(birth, new Date(8.64e15)) : null;
+  if (!parsed) return 'unknown';
+  const age = ageOn(parsed, new Date(`${day}T00:00:00Z`));
+  return age < 18 ? 'under_18' : age < 50 ? '18_49' : '50_plus';
 }
 
 interface DoseSpec { commune: string; home?: string; day: string; vaccine: string; kind?: 'primary' | 'booster'; n?: number; full?: boolean; site?: string | null; lot?: string | null; personId?: string }
@@ -91,11 +107,32 @@ const expected = {
     SELECT administered_on::text AS day, count(*)::int AS n FROM doses WHERE review_status <> 'rejected' AND area_path <@ ${prefix}::ltree
       AND administered_on BETWEEN ${from}::date AND ${to}::date GROUP BY 1`), 'day', 'n'),
   byVaccine: async (prefix: string) => asMap(await raw(sql<{ v: string; n: number }>`SELECT vaccine_code AS v, count(*)::int AS n FROM doses WHERE review_status <> 'rejected' AND area_path <@ ${prefix}::ltree GROUP BY 1`), 'v', 'n'),
-  coverage: async (prefix: string) => (await raw(sql<{ code: string; first: number; full: number; booster: number }>`
-    SELECT a.code, count(*) FILTER (WHERE dose_kind = 'primary' AND dose_number = 1)::int AS first, count(*) FILTER (WHERE completes_series)::int AS full,
-           count(DISTINCT d.person_id) FILTER (WHERE dose_kind = 'booster')::int AS booster
-      FROM doses d JOIN areas a ON a.path = subpath(d.person_area_path, 0, nlevel(${prefix}::ltree) + 1)
-     WHERE review_status <> 'rejected' AND d.person_area_path <@ ${prefix}::ltree GROUP BY 1`)),
+  /**
+   * Coverage per child area of `prefix` by residence, from the raw doses and people: all ages, adults (18+ on the
+   * day of the dose) and over-50s; a booster counts the person once, in the band of their first booster.
+   */
+  coverage: async (prefix: string) => {
+    const rows = await raw(sql<{ code: string; person_id: string; kind: string; n: number; full: boolean; day: string; birth: string | null }>`
+      SELECT a.code, d.person_id, d.dose_kind AS kind, d.dose_number AS n, d.completes_series AS full, d.administered_on::text AS day, p.birth_date AS birth
+        FROM doses d JOIN people p ON p.id = d.person_id JOIN areas a ON a.path = subpath(d.person_area_path, 0, nlevel(${prefix}::ltree) + 1)
+       WHERE d.review_status <> 'rejected' AND d.person_area_path <@ ${prefix}::ltree`);
+    const out = new Map<string, Record<string, number>>();
+    const add = (code: string, stage: string, b: string) => {
+      const c = out.get(code) ?? {};
+      for (const [group, inIt] of [['all', true], ['adults', b === '18_49' || b === '50_plus'], ['over50', b === '50_plus']] as const) {
+        if (inIt) c[`${group}.${stage}`] = (c[`${group}.${stage}`] ?? 0) + 1;
+      }
+      out.set(code, c);
+    };
+    const firstBooster = new Map<string, (typeof rows)[number]>();
+    for (const r of rows) {
+      if (r.kind === 'primary' && r.n === 1) add(r.code, 'first', band(r.birth, r.day));
+      if (r.full) add(r.code, 'full', band(r.birth, r.day));
+      if (r.kind === 'booster' && (!firstBooster.has(r.person_id) || firstBooster.get(r.person_id)!.n > r.n)) firstBooster.set(r.person_id, r);
+    }
+    for (const r of firstBooster.values()) add(r.code, 'booster', band(r.birth, r.day));
+    return out;
+  },
 };
 const reportByDay = async (cookie: string, query = '') => asMap((await json(cookie, `/api/reports/doses?by=day${query}`)).rows, 'day', 'doses');
 
@@ -144,18 +181,102 @@ describe('rollups', () => {
     expect(await reportByDay(national, '&vaccine=pfizer')).toEqual(pfizerDays);
   });
 
-  it('counts coverage by residence against the population, and follows rejections and deletions', async () => {
-    await sql`UPDATE areas SET population = 1000 WHERE code IN (${BA_DINH}, ${NGOC_HA})`.execute(t.conn.db);
+  it('splits the day series by site, dose, vaccine or area, and filters it by site, dose kind and dose number, from the rollups', async () => {
+    await foldReports(t.conn.db);
+    // Pending doses too: a booster at the site, a second dose elsewhere.
+    await dose({ commune: BA_DINH, day: DAYS[2]!, vaccine: 'moderna', site: siteBD, kind: 'booster', n: 3 });
+    await dose({ commune: NGOC_HA, day: DAYS[2]!, vaccine: 'moderna', n: 2, full: true });
+    const rowsOf = async (query: string) => (await json<{ report: string; columns: { key: string }[]; rows: Record<string, unknown>[] }>(national, `/api/reports/doses?${query}`));
+    const want = async (key: string, where = sql`true`) => asMap(await raw(sql<{ k: string; n: number }>`
+      SELECT ${sql.raw(key)} AS k, count(*)::int AS n FROM doses d JOIN areas a ON a.path = subpath(d.area_path, 0, 2)
+       WHERE d.review_status <> 'rejected' AND ${where} GROUP BY 1`), 'k', 'n');
+    const keyed = (rows: Record<string, unknown>[], ...keys: string[]) => asMap(rows.map((r) => ({ ...r, k: keys.map((k) => r[k]).join('|') })), 'k', 'doses');
+
+    const bySite = await rowsOf('by=day&split=site');
+    expect(bySite.report).toBe('doses-by-day-and-site');
+    expect(bySite.columns.map((c) => c.key)).toEqual(['day', 'siteId', 'site', 'areaCode', 'area', 'doses']);
+    expect(keyed(bySite.rows, 'day', 'siteId')).toEqual(await want(`d.administered_on::text || '|' || d.site_id`, sql`d.site_id IS NOT NULL`));
+    const byDose = await rowsOf('by=day&split=dose');
+    expect(keyed(byDose.rows, 'day', 'doseKind', 'doseNumber')).toEqual(await want(`d.administered_on::text || '|' || d.dose_kind || '|' || d.dose_number`));
+    expect(byDose.rows.map((r) => `${r.day}`)).toEqual([...byDose.rows.map((r) => `${r.day}`)].sort());
+    expect(keyed((await rowsOf('by=day&split=vaccine')).rows, 'day', 'vaccine')).toEqual(await want(`d.administered_on::text || '|' || d.vaccine_code`));
+    expect(keyed((await rowsOf('by=day&split=area')).rows, 'day', 'areaCode')).toEqual(await want(`d.administered_on::text || '|' || a.code`));
+
+    // Filters on the day series, alone and together, with and without the site.
+    const day = async (query: string) => keyed((await rowsOf(`by=day&${query}`)).rows, 'day');
+    const byDay = (where: ReturnType<typeof sql>) => want('d.administered_on::text', where);
+    expect(await day(`siteId=${siteBD}`)).toEqual(await byDay(sql`d.site_id = ${siteBD}`));
+    expect(await day('doseKind=booster')).toEqual(await byDay(sql`d.dose_kind = 'booster'`));
+    expect(await day('doseNumber=2')).toEqual(await byDay(sql`d.dose_number = 2`));
+    expect(await day('doseKind=primary&doseNumber=1&vaccine=pfizer')).toEqual(await byDay(sql`d.dose_kind = 'primary' AND d.dose_number = 1 AND d.vaccine_code = 'pfizer'`));
+    expect(await day(`siteId=${siteBD}&doseKind=booster`)).toEqual(await byDay(sql`d.site_id = ${siteBD} AND d.dose_kind = 'booster'`));
+    expect(await day(`siteId=${siteBD}&doseNumber=1`)).toEqual(await byDay(sql`d.site_id = ${siteBD} AND d.dose_number = 1`));
+    expect(await day(`siteId=${siteBD}&doseKind=primary&doseNumber=2&vaccine=astrazeneca`)).toEqual(await byDay(sql`d.site_id = ${siteBD} AND d.dose_kind = 'primary' AND d.dose_number = 2 AND d.vaccine_code = 'astrazeneca'`));
+    expect(Object.keys(await day(`siteId=${siteBD}&doseKind=booster`)).length).toBeGreaterThan(0);
+    const siteDose = await rowsOf(`by=day&split=dose&siteId=${siteBD}&doseKind=booster`);
+    expect(keyed(siteDose.rows, 'day', 'doseKind', 'doseNumber')).toEqual(await want(`d.administered_on::text || '|' || d.dose_kind || '|' || d.dose_number`, sql`d.site_id = ${siteBD} AND d.dose_kind = 'booster'`));
+    // Filters apply to the other breakdowns as well.
+    expect(keyed((await rowsOf(`by=vaccine&siteId=${siteBD}&doseNumber=1`)).rows, 'vaccine')).toEqual(await want('d.vaccine_code', sql`d.site_id = ${siteBD} AND d.dose_number = 1`));
+    // Nothing there: no rows, not an error.
+    expect((await rowsOf(`by=day&siteId=${uuidv7()}`)).rows).toEqual([]);
+    // Only a day series splits; malformed filters name themselves.
+    for (const [query, field] of [['by=vaccine&split=site', 'querystring.split'], ['split=month', 'querystring.split'], ['siteId=site-1', 'querystring.siteId'], ['doseNumber=0', 'querystring.doseNumber'], ['doseKind=third', 'querystring.doseKind']]) {
+      const res = await get(national, `/api/reports/doses?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect((res.json() as { errors: { field: string }[] }).errors[0]!.field).toBe(field);
+    }
+  });
+
+  it('computes ages in SQL as the domain does, partial dates and leap days included', async () => {
+    const births = ['2000-02-29', '2000-03-01', '2000-02', '2000', '1999-12-31', '2003-08-03', '1971-08-04'];
+    const days = ['2021-02-28', '2021-03-01', '2021-08-02', '2021-08-03', '2021-08-04', '2020-02-29', '2000-01-01', '2021-12-31'];
+    const got = await raw(sql<{ birth: string; day: string; age: number }>`
+      SELECT b AS birth, d::text AS day, sen_age_on(b, d) AS age FROM unnest(${births}::text[]) b CROSS JOIN unnest(${days}::date[]) d`);
+    expect(got).toHaveLength(births.length * days.length);
+    for (const r of got) expect(r.age, `${r.birth} on ${r.day}`).toBe(ageOn(parsePartialDate(r.birth, new Date(8.64e15))!, new Date(`${r.day}T00:00:00Z`)));
+  });
+
+  it('counts coverage by residence and age band against the target populations, and follows rejections and deletions', async () => {
+    const put = (code: string, body: unknown) => t.app.inject({ method: 'PUT', url: `/api/areas/${code}/population`, headers: { cookie: provinceHN }, payload: body as object });
+    for (const code of [BA_DINH, NGOC_HA]) expect((await put(code, { population: 1000, population18Plus: 800, population50Plus: 250 })).statusCode).toBe(204);
     const check = async () => {
       const rows = (await json(provinceHN, '/api/reports/coverage')).rows;
       const want = await expected.coverage(paths[BA_DINH]!.split('.').slice(0, 2).join('.'));
-      for (const w of want) expect(rows.find((r) => r.areaCode === w.code)).toMatchObject({ atLeastOneDose: w.first, fullSeries: w.full, booster: w.booster });
-      return rows;
+      expect(want.size).toBeGreaterThan(0);
+      for (const [code, w] of want) {
+        expect(rows.find((r) => r.areaCode === code), code).toMatchObject({
+          atLeastOneDose: w['all.first'] ?? 0, fullSeries: w['all.full'] ?? 0, booster: w['all.booster'] ?? 0,
+          adults18PlusAtLeastOneDose: w['adults.first'] ?? 0, adults18PlusFullSeries: w['adults.full'] ?? 0, adults18PlusBooster: w['adults.booster'] ?? 0,
+          over50AtLeastOneDose: w['over50.first'] ?? 0, over50FullSeries: w['over50.full'] ?? 0,
+        });
+      }
+      return { rows, want };
     };
-    const rows = await check();
+    const { rows, want } = await check();
+    // The bands are not trivial: children, adults, over-50s and unknown ages are all there.
+    const ngocHaWant = want.get(NGOC_HA)!;
+    expect(ngocHaWant['all.first']!).toBeGreaterThan(ngocHaWant['adults.first']!);
+    expect(ngocHaWant['adults.first']!).toBeGreaterThan(ngocHaWant['over50.first']!);
+    expect(ngocHaWant['over50.first']!).toBeGreaterThan(0);
     const ngocHa = rows.find((r) => r.areaCode === NGOC_HA)!;
-    expect(ngocHa.population).toBe(1000);
-    expect(ngocHa.atLeastOneDosePct).toBe(Math.round((Number(ngocHa.atLeastOneDose) / 1000) * 10_000) / 100);
+    expect(ngocHa).toMatchObject({ population: 1000, population18Plus: 800, population50Plus: 250 });
+    expect(ngocHa.adults18PlusAtLeastOneDosePct).toBe(Math.round((Number(ngocHa.adults18PlusAtLeastOneDose) / 800) * 10_000) / 100);
+    expect(ngocHa.over50FullSeriesPct).toBe(Math.round((Number(ngocHa.over50FullSeries) / 250) * 10_000) / 100);
+    expect(ngocHa).not.toHaveProperty('atLeastOneDosePct');
+    // The dashboard: the same figures per commune, and for the province against the sum of its communes' targets.
+    const dash = await json<{ totals: Record<string, number | null>; coverageByArea: Record<string, unknown>[] }>(provinceHN, '/api/reports/dashboard');
+    const total = (k: string) => [...want.values()].reduce((n, w) => n + (w[k] ?? 0), 0);
+    expect(dash.totals).toMatchObject({
+      population18Plus: 1600, population50Plus: 500, adults18PlusAtLeastOneDose: total('adults.first'), adults18PlusFullSeries: total('adults.full'),
+      over50FullSeries: total('over50.full'), atLeastOneDose: total('all.first'),
+      adults18PlusAtLeastOneDosePct: Math.round((total('adults.first') / 1600) * 10_000) / 100,
+      over50FullSeriesPct: Math.round((total('over50.full') / 500) * 10_000) / 100,
+    });
+    expect(dash.coverageByArea.find((c) => c.areaCode === NGOC_HA)).toMatchObject({ population18Plus: 800, adults18PlusAtLeastOneDose: ngocHa.adults18PlusAtLeastOneDose, adults18PlusAtLeastOneDosePct: ngocHa.adults18PlusAtLeastOneDosePct });
+    // No target population: no rate, never a rate of the whole population.
+    const thuDauMot = (await json(national, `/api/reports/coverage?area=${paths[THU_DAU_MOT]!.split('.')[1]}`)).rows.find((r) => r.areaCode === THU_DAU_MOT)!;
+    expect(thuDauMot.adults18PlusAtLeastOneDose).toBeGreaterThan(0);
+    expect(thuDauMot.adults18PlusAtLeastOneDosePct).toBeNull();
     // A backfill rejected by a reviewer stops counting; a deleted dose too.
     const backfill = await dose({ commune: NGOC_HA, day: DAYS[3]!, vaccine: 'astrazeneca' });
     await check();

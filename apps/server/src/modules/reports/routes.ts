@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../../context';
 import { requireScope } from '../../plugins/auth';
 import { adverseReport } from './adverse-report';
+import { SeriousEventsIn, seriousAdverseEvents } from './adverse-serious';
 import { attendanceReport } from './attendance-report';
 import { coverageReport } from './coverage-report';
 import { dashboardSummary } from './dashboard';
@@ -31,12 +32,12 @@ export async function reportsRoutes(app: FastifyInstance, deps: Deps) {
   }, async (request) => dashboardSummary(deps, request.ctx, request.query));
 
   r.get('/api/reports/doses', {
-    schema: { tags, summary: `Doses given, by day, area, vaccine, dose or site${csvNote}`, querystring: DosesReportIn },
+    schema: { tags, summary: `Doses given, by day, area, vaccine, dose or site, or by day and one of those (split); filters: vaccine, siteId, doseKind, doseNumber${csvNote}`, querystring: DosesReportIn },
     preValidation: read,
   }, async (request, reply) => sendTable(request, reply, await dosesReport(deps, request.ctx, request.query), request.query.format));
 
   const tables = [
-    ['coverage', 'Coverage of the population per area: at least one dose, full series, booster', coverageReport],
+    ['coverage', 'Coverage per area of adults 18+ (at least one dose, full series, booster) and of over-50s, against their populations', coverageReport],
     ['screenings', 'Screening outcomes and reasons for not being eligible', screeningsReport],
     ['adverse-events', 'Adverse events per vaccine: serious, severe, commonest symptoms', adverseReport],
     ['attendance', 'Registered or invited but not attended, per area', attendanceReport],
@@ -46,6 +47,11 @@ export async function reportsRoutes(app: FastifyInstance, deps: Deps) {
     r.get(`/api/reports/${name}`, { schema: { tags, summary: `${summary}${csvNote}`, querystring: ReportFilters }, preValidation: read },
       async (request, reply) => sendTable(request, reply, await run(deps, request.ctx, request.query), request.query.format));
   }
+
+  r.get('/api/reports/adverse-events/serious', {
+    schema: { tags, summary: `Serious adverse events of the area, newest first, paged (no names; audited)${csvNote}`, querystring: SeriousEventsIn },
+    preValidation: read,
+  }, async (request, reply) => sendTable(request, reply, await seriousAdverseEvents(deps, request.ctx, request.query), request.query.format));
 
   r.get('/api/reports/lots/:id/doses', {
     schema: { tags, summary: `Lot traceability: the doses given from a lot and who received them, paged and audited${csvNote}`, params: z.object({ id: z.uuid() }), querystring: LotDosesIn },

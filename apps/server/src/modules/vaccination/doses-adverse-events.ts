@@ -14,6 +14,7 @@ export interface AdverseEventInput {
   onsetAt: string;
   symptoms: string[];
   serious: boolean;
+  seriousCriteria?: ('death' | 'life_threatening' | 'hospitalisation' | 'disability')[] | undefined;
   severity: 'mild' | 'moderate' | 'severe';
   outcome: string;
   description?: string | undefined;
@@ -30,6 +31,7 @@ interface EventRow {
   onset_at: Date;
   symptoms: string[];
   serious: boolean;
+  serious_criteria: string[];
   severity: 'mild' | 'moderate' | 'severe';
   outcome: string;
   description: string | null;
@@ -46,7 +48,7 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 function eventView(r: EventRow, replayed: boolean) {
   return {
     id: r.id, doseId: r.dose_id, personId: r.person_id, product: r.product, vaccineCode: r.vaccine_code, siteId: r.site_id, sessionId: r.session_id,
-    onsetAt: iso(r.onset_at)!, symptoms: r.symptoms, serious: r.serious, severity: r.severity, outcome: r.outcome as 'unknown', description: r.description,
+    onsetAt: iso(r.onset_at)!, symptoms: r.symptoms, serious: r.serious, seriousCriteria: r.serious_criteria as 'death'[], severity: r.severity, outcome: r.outcome as 'unknown', description: r.description,
     causality: r.causality as 'A1' | null, causalityNote: r.causality_note, causalitySetAt: iso(r.causality_set_at), reportedAt: iso(r.reported_at)!, replayed,
   };
 }
@@ -72,14 +74,18 @@ export async function recordAdverseEvent(deps: Deps, ctx: RequestContext, input:
   if (onset.getTime() < new Date(dose.administered_at).getTime() - 60_000 || onset.getTime() > Date.now() + 5 * 60_000) {
     throw new AppError('invalid_onset', 'onsetAt: between the dose and now', { field: 'onsetAt', errors: [{ field: 'onsetAt', message: 'between the dose and now' }] }, 400);
   }
+  const criteria = input.seriousCriteria ?? [];
+  if (criteria.length > 0 && !input.serious) {
+    throw new AppError('invalid_seriousness', 'seriousCriteria: only a serious event has seriousness criteria', { field: 'seriousCriteria', errors: [{ field: 'seriousCriteria', message: 'only a serious event has seriousness criteria' }] }, 400);
+  }
   const description = cleanNote(input.description, 'description', 4000);
   const inserted = await deps.db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('adverse_events').values({
       id: input.id, dose_id: dose.id, person_id: dose.person_id, product: dose.product, vaccine_code: dose.vaccine_code, area_path: dose.area_path,
-      session_id: dose.session_id, site_id: dose.site_id, onset_at: onset, symptoms: input.symptoms, serious: input.serious, severity: input.severity,
+      session_id: dose.session_id, site_id: dose.site_id, onset_at: onset, symptoms: input.symptoms, serious: input.serious, serious_criteria: criteria, severity: input.severity,
       outcome: input.outcome, description, request_hash: hash, reported_by: ctx.actor?.userId ?? null,
     }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
-    if (row) await recordAudit(trx, ctx, { action: 'adverse_event.create', entityType: 'person', entityId: dose.person_id, areaPath: dose.area_path, details: { eventId: input.id, doseId: dose.id, serious: input.serious } });
+    if (row) await recordAudit(trx, ctx, { action: 'adverse_event.create', entityType: 'person', entityId: dose.person_id, areaPath: dose.area_path, details: { eventId: input.id, doseId: dose.id, serious: input.serious, seriousCriteria: criteria } });
     return row;
   });
   const stored = (await selectEvents(deps).where('id', '=', input.id).executeTakeFirst()) as EventRow;

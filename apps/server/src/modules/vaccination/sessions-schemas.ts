@@ -18,6 +18,8 @@ export const AEFI_SYMPTOMS = [
 ] as const;
 export const AEFI_SEVERITIES = ['mild', 'moderate', 'severe'] as const;
 export const AEFI_OUTCOMES = ['recovered', 'recovering', 'not_recovered', 'recovered_with_sequelae', 'fatal', 'unknown'] as const;
+/** What made an event serious (DOMAIN.md); kept apart from the severity. */
+export const AEFI_SERIOUSNESS_CRITERIA = ['death', 'life_threatening', 'hospitalisation', 'disability'] as const;
 /** WHO AEFI causality classes: A1..A4 consistent, B1/B2 indeterminate, C coincidental, D unclassifiable. */
 export const CAUSALITY_CLASSES = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'C', 'D'] as const;
 export const SYNC_MAX_ITEMS = 500;
@@ -152,6 +154,8 @@ const AdverseEventBody = z.strictObject({
   onsetAt: Instant,
   symptoms: z.array(z.enum(AEFI_SYMPTOMS)).min(1).max(30).refine((s) => new Set(s).size === s.length, 'a symptom appears twice'),
   serious: z.boolean(),
+  seriousCriteria: z.array(z.enum(AEFI_SERIOUSNESS_CRITERIA)).max(4).refine((c) => new Set(c).size === c.length, 'a criterion appears twice').optional()
+    .describe('For a serious event: death, life_threatening, hospitalisation, disability'),
   severity: z.enum(AEFI_SEVERITIES),
   outcome: z.enum(AEFI_OUTCOMES),
   description: Text(4000).optional(),
@@ -181,7 +185,8 @@ export const AdverseEventIn = AdverseEventBody.extend({ doseId: z.uuid() }).meta
 export const AdverseEventOut = z
   .object({
     id: z.string(), doseId: z.string(), personId: z.string(), product: z.string(), vaccineCode: z.string(), siteId: z.string().nullable(),
-    sessionId: z.string().nullable(), onsetAt: z.string(), symptoms: z.array(z.string()), serious: z.boolean(), severity: z.enum(AEFI_SEVERITIES),
+    sessionId: z.string().nullable(), onsetAt: z.string(), symptoms: z.array(z.string()), serious: z.boolean(), seriousCriteria: z.array(z.enum(AEFI_SERIOUSNESS_CRITERIA)),
+    severity: z.enum(AEFI_SEVERITIES),
     outcome: z.enum(AEFI_OUTCOMES), description: z.string().nullable(), causality: z.enum(CAUSALITY_CLASSES).nullable(), causalityNote: z.string().nullable(),
     causalitySetAt: z.string().nullable(), reportedAt: z.string(), replayed: z.boolean(),
   })
