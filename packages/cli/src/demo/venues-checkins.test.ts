@@ -1,8 +1,12 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '@sen/db';
-import { loadConfig, NO_JOBS, type Deps } from '@sen/server';
+import { pointInGeometry, type AreaGeometry } from '@sen/domain';
+import { loadConfig, NO_JOBS, type Deps, type RequestContext } from '@sen/server';
+import { runTrace } from '../../../../apps/server/src/modules/tracing/run-trace';
 import { createTestConnection } from '../../../../apps/server/src/testing/test-db';
 import { runDemo } from './index';
+import { PROVINCE_BOUNDARIES } from './venue-points';
 import { demoVenuesCheckins, seedVenuesCheckins, type VenuesCheckinsSummary } from './venues-checkins';
 
 let conn: Connection;
@@ -78,6 +82,44 @@ describe('seedVenuesCheckins', () => {
     for (const r of await overlap(p.nearbyIds)) expect(r.gap).toBeLessThanOrEqual(60);
     const venue = await one<{ owner: string }>(`SELECT u.username AS owner FROM venues v JOIN users u ON u.id = v.owner_user_id WHERE v.id = $1`, [first.plantedVenueId]);
     expect(venue.owner).toBe('doanhnghiep');
+  });
+
+  it('a trace of the planted positive finds its planted contacts, the close ones as high risk', async () => {
+    const p = first.planted!;
+    const admin = await one<{ id: string }>(`SELECT id FROM users WHERE username = 'admin'`);
+    const ctx: RequestContext = {
+      actor: { userId: admin.id, username: 'admin', displayName: 'admin', personId: null, sessionId: 'demo-test', roles: [], grants: new Map([['tracing:run', ['VN']]]) },
+      ip: null, requestId: null,
+    };
+    const found = async (rule?: { kind: 'overlap'; minMinutes: number; highRiskMinutes: number }) => {
+      const run = await runTrace(deps, ctx, { personId: p.personId, days: 14, reason: 'Kiểm thử dữ liệu mẫu', ...(rule ? { rule } : {}) });
+      expect(run.visits.map((v) => v.checkinId).length).toBe(p.visits.length);
+      const rows = (await conn.pool.query<{ person_id: string; risk: string }>('SELECT person_id, risk FROM trace_candidates WHERE run_id = $1', [run.id])).rows;
+      return new Map(rows.map((r) => [r.person_id, r.risk]));
+    };
+    // PC-COVID's rule (within 60 minutes): every planted contact; those who shared 10 minutes or more are high risk.
+    const window = await found();
+    for (const id of [...p.closeContactIds, ...p.briefContactIds, ...p.nearbyIds]) expect(window.has(id), id).toBe(true);
+    for (const id of p.closeContactIds) expect(window.get(id), id).toBe('high');
+    expect(window.get(p.citizenPersonId!)).toBe('high');
+    // Ten minutes of overlap: the close contacts, not those who left before the positive came.
+    const overlap = await found({ kind: 'overlap', minMinutes: 10, highRiskMinutes: 10 });
+    for (const id of p.closeContactIds) expect(overlap.has(id), id).toBe(true);
+    for (const id of p.nearbyIds) expect(overlap.has(id), id).toBe(false);
+  });
+
+  it('places every venue inside its province on the map (2025 boundaries)', async () => {
+    const features = (JSON.parse(fs.readFileSync(PROVINCE_BOUNDARIES, 'utf8')) as { features: { properties: { code: string }; geometry: AreaGeometry }[] }).features;
+    const provinces = new Map(features.map((f) => [f.properties.code, f.geometry]));
+    const venues = (await conn.pool.query<{ province: string; latitude: number | null; longitude: number | null }>(
+      `SELECT subpath(area_path, 1, 1)::text AS province, latitude, longitude FROM venues`)).rows;
+    expect(venues).toHaveLength(first.venues);
+    for (const v of venues) {
+      expect(v.latitude, v.province).not.toBeNull();
+      expect(pointInGeometry([v.longitude!, v.latitude!], provinces.get(v.province)!), `${v.province} ${v.latitude},${v.longitude}`).toBe(true);
+    }
+    // Not all on one spot: the communes of a province are spread over it.
+    expect(new Set(venues.map((v) => `${v.latitude!.toFixed(2)},${v.longitude!.toFixed(2)}`)).size).toBeGreaterThan(30);
   });
 
   it('declarations raise alerts exactly when they warn', async () => {

@@ -2,6 +2,7 @@ import { bulkInsert, uuidv7, type BulkRow, type Connection } from '@sen/db';
 import { declarationWarnings, DECLARATION_RULE_VERSION, type RiskArea } from '@sen/domain';
 import type { Deps } from '@sen/server';
 import { createRng, type Rng } from './random';
+import { venuePlacer } from './venue-points';
 
 /**
  * Demo venues and check-ins (issue 5): a few hundred venues in the communes with most demo people (those of the
@@ -23,7 +24,7 @@ export interface VenuesCheckinsOptions {
   log?: (line: string) => void;
   /** Venues to make (default 300). */
   venues?: number;
-  /** Days of check-ins before now (default 21; at most the 28-day retention). */
+  /** Days of check-ins before now (default 21; within the retention, SEN_CHECKINS_RETENTION_DAYS). */
   days?: number;
   /** Share of the people of the venue communes who check in (default 0.3: the bulk load into the partitioned table is the slow part on PGlite). */
   activeShare?: number;
@@ -128,7 +129,7 @@ export async function demoVenuesCheckins(conn: Connection): Promise<VenuesChecki
   return r.rows[0]?.value ?? null;
 }
 
-export async function seedVenuesCheckins(conn: Connection, _deps: Deps, opts: VenuesCheckinsOptions): Promise<VenuesCheckinsSummary> {
+export async function seedVenuesCheckins(conn: Connection, deps: Deps, opts: VenuesCheckinsOptions): Promise<VenuesCheckinsSummary> {
   const started = Date.now();
   const log = opts.log;
   const done = await demoVenuesCheckins(conn);
@@ -137,8 +138,12 @@ export async function seedVenuesCheckins(conn: Connection, _deps: Deps, opts: Ve
     return { ...done, created: false };
   }
   const now = opts.now ?? new Date();
-  const days = Math.min(opts.days ?? 21, 27);
+  const retentionDays = deps.config.SEN_CHECKINS_RETENTION_DAYS;
+  const days = Math.min(opts.days ?? 21, retentionDays - 1);
   const rng = createRng(`${String(opts.seed)}:venues-checkins`);
+  // Points come from a stream of their own, so the rest of the demo stays the same with or without them.
+  const gazetteer = (await conn.pool.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'gazetteer'`)).rows[0]?.value ?? '';
+  const place = venuePlacer(gazetteer, createRng(`${String(opts.seed)}:venue-points`));
 
   const users = await conn.pool.query<{ id: string; username: string; person_id: string | null; area_code: string | null }>(
     `SELECT u.id, u.username, u.person_id, (SELECT r.area_code FROM user_roles r WHERE r.user_id = u.id ORDER BY r.area_code LIMIT 1) AS area_code
@@ -179,17 +184,18 @@ export async function seedVenuesCheckins(conn: Connection, _deps: Deps, opts: Ve
       const owner = c.code === demoCommune && (type === 'business' || type === 'market') ? business.id : admin.id;
       if (owner === business.id) ownedByBusiness++;
       venues.push(v);
+      const point = place?.(c.path.split('.')[1]!, c.code) ?? null;
       venueRows.push([
         v.id, v.name, type, `Số ${rng.range(1, 250)} ${rng.pick(STREETS)}`, c.code, c.path, owner, type === 'checkpoint' ? '24/7' : '6:00-22:00',
-        PROFILE[type].defaultVisit, true, new Date(now.getTime() - 40 * DAY), admin.id,
+        PROFILE[type].defaultVisit, true, new Date(now.getTime() - 40 * DAY), admin.id, point?.latitude ?? null, point?.longitude ?? null,
       ]);
     }
   }
-  await bulkInsert(conn, 'venues', ['id', 'name', 'type', 'address', 'commune_code', 'area_path', 'owner_user_id', 'opening_hours', 'default_visit_minutes', 'active', 'created_at', 'created_by'], venueRows);
+  await bulkInsert(conn, 'venues', ['id', 'name', 'type', 'address', 'commune_code', 'area_path', 'owner_user_id', 'opening_hours', 'default_visit_minutes', 'active', 'created_at', 'created_by', 'latitude', 'longitude'], venueRows);
   log?.(`  ${venues.length} demo venues in ${communes.length} communes (${ownedByBusiness} run by doanhnghiep)`);
 
   // The daily partitions from the retention cut-off to a few days ahead must exist before the bulk load.
-  await conn.pool.query('SELECT sen_checkins_maintain(3, 28)');
+  await conn.pool.query('SELECT sen_checkins_maintain(3, $1)', [retentionDays]);
 
   const pathOf = new Map(communes.map((c) => [c.code, c.path]));
   const byCommune = new Map<string, DemoVenue[]>();
