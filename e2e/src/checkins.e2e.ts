@@ -96,15 +96,26 @@ describe('check-in by scanning a venue poster, then tracing', () => {
     if (!(await done.isVisible())) throw new Error(`check-in refused: ${await problem.innerText()}`);
     await expect(done.innerText()).resolves.toContain(venueName);
     await citizen.getByTestId('my-checkins').filter({ hasText: venueName }).waitFor();
+    // Leaving, as the poster says: "Rời địa điểm" closes the citizen's own visit.
+    await citizen.getByRole('button', { name: `Rời địa điểm: ${venueName}` }).waitFor();
+    await done.getByRole('button', { name: 'Rời địa điểm' }).click();
+    await citizen.getByRole('button', { name: `Rời địa điểm: ${venueName}` }).waitFor({ state: 'detached' });
+    const mine = await call<{ items: { venueId: string; checkedOutAt: string | null }[] }>(citizen, 'GET', '/api/me/checkins');
+    expect(mine.items.find((c) => c.venueId === venueId)?.checkedOutAt).toBeTruthy();
     await citizen.screenshot({ path: path.join(ARTIFACTS, 'checkin-citizen.png') });
     // The citizen's own QR (what venue staff scan for people without a phone) is drawn on the page.
     await citizen.goto(`${baseUrl}/me/qr`);
     await citizen.getByRole('img', { name: 'Mã QR cá nhân của tôi' }).waitFor();
     await citizen.screenshot({ path: path.join(ARTIFACTS, 'my-qr.png') });
 
-    // The owner's list now counts both.
+    // The owner's list now counts both, exactly; the desk checks the positive out (the citizen left already).
     await owner.reload();
-    await expect(owner.getByTestId('visitor-total').innerText()).resolves.toMatch(/2/);
+    await expect(owner.getByTestId('visitor-total').innerText()).resolves.toBe('Tổng số lượt: 2');
+    const checkOut = owner.getByRole('button', { name: /^Ghi nhận ra: / });
+    await expect(checkOut.count()).resolves.toBe(1);
+    await checkOut.click();
+    await checkOut.waitFor({ state: 'detached' });
+    await expect(owner.getByTestId('visitor-total').innerText()).resolves.toBe('Tổng số lượt: 2');
     await owner.screenshot({ path: path.join(ARTIFACTS, 'venue-page.png'), fullPage: true });
 
     // 5. The tracer runs a trace for the positive (window rule, with a reason) from the tracing page.
@@ -146,7 +157,12 @@ describe('check-in by scanning a venue poster, then tracing', () => {
     }
     expect(citizenCandidate?.venueIds).toContain(venueId);
 
-    const contacts = await call<{ items: { contactPersonId: string; source: string }[] }>(tracer, 'GET', `/api/tracing/contacts?indexPersonId=${positive.id}`);
+    const contacts = await call<{ items: { contactPersonId: string; source: string }[] }>(tracer, 'GET', `/api/tracing/contacts?indexPersonId=${positive.id}&reason=${encodeURIComponent('Kiểm tra F1 (kiểm thử e2e)')}`);
     expect(contacts.items.some((c) => c.contactPersonId === me.personId && c.source === 'checkin')).toBe(true);
+
+    // 7. Second degree: the job runs from the one confirmed F1 and the page shows its result.
+    await tracer.getByRole('button', { name: 'Tìm F2', exact: true }).click();
+    await tracer.getByTestId('second-degree-status').filter({ hasText: /^Từ 1 F1 đã xác nhận: \d+ người có khả năng là F2\.$/ }).waitFor({ timeout: 60_000 });
+    await tracer.screenshot({ path: path.join(ARTIFACTS, 'trace-run-f2.png'), fullPage: true });
   });
 });

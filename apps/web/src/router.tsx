@@ -96,6 +96,7 @@ const checkinsPage = <M extends Record<string, unknown>>(load: () => Promise<M>,
 const scanVenueRoute = createRoute({ getParentRoute: () => appRoute, path: '/checkin', component: checkinsPage(() => import('./pages/checkins/ScanVenuePage'), 'ScanVenuePage') });
 const myQrRoute = createRoute({ getParentRoute: () => appRoute, path: '/me/qr', component: checkinsPage(() => import('./pages/checkins/MyQrPage'), 'MyQrPage') });
 const declareRoute = createRoute({ getParentRoute: () => appRoute, path: '/declare', component: checkinsPage(() => import('./pages/checkins/DeclarePage'), 'DeclarePage') });
+const personDeclareRoute = createRoute({ getParentRoute: () => appRoute, path: '/people/$id/declare', component: checkinsPage(() => import('./pages/checkins/DeclarePage'), 'PersonDeclarePage') });
 const myCertificatesRoute = createRoute({ getParentRoute: () => appRoute, path: '/me/certificates', component: checkinsPage(() => import('./pages/checkins/MyCertificatesPage'), 'MyCertificatesPage') });
 const venuesRoute = createRoute({ getParentRoute: () => appRoute, path: '/venues', component: checkinsPage(() => import('./pages/checkins/VenuesPage'), 'VenuesPage') });
 const venueRoute = createRoute({ getParentRoute: () => appRoute, path: '/venues/$id', component: checkinsPage(() => import('./pages/checkins/VenuePage'), 'VenuePage') });
@@ -106,7 +107,7 @@ const verifyRoute = createRoute({ getParentRoute: () => rootRoute, path: '/verif
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, scanVenueRoute, myQrRoute, declareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute]),
+  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute]),
   verifyRoute,
 ]);
 

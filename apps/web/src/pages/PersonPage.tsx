@@ -12,6 +12,7 @@ import { personQuery } from '../lib/queries';
 import { hasScope, useUser } from '../lib/user';
 import { AnchorLink } from '../components/links';
 import { PersonVaccination } from '../components/vaccination/MyVaccination';
+import { PersonCheckinActions } from '../components/checkins/PersonCheckinActions';
 
 const route = getRouteApi('/_app/people/$id');
 
@@ -130,6 +131,7 @@ function PersonView() {
         }
       />
 
+      {!p.mergedInto && <PersonCheckinActions personId={p.id} />}
       {hasScope(user, 'vaccination:read') && !p.mergedInto && <PersonVaccination personId={p.id} />}
 
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('person.editTitle')} size="lg" closeOnClickOutside={false}>

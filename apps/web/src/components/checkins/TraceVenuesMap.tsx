@@ -39,7 +39,7 @@ function centreOf(geometry: unknown): [number, number] | null {
 
 /**
  * The venues of a trace on the province map: provinces holding a venue are shaded, and each venue is a dot at its
- * own coordinates when it has them, else at its province (venues carry no coordinates yet).
+ * own point when it has one, else at the centre of its province.
  */
 export default function TraceVenuesMap({ venues }: { venues: TraceVenue[] }) {
   const { t } = useTranslation();

@@ -16,6 +16,8 @@ export interface Venue {
   ownerUserId: string;
   openingHours: string | null;
   defaultVisitMinutes: number;
+  latitude: number | null;
+  longitude: number | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -29,13 +31,18 @@ export interface VenueInput {
   communeCode: string;
   openingHours?: string | null;
   defaultVisitMinutes?: number;
+  latitude?: number | null;
+  longitude?: number | null;
   ownerUserId?: string;
 }
 
 export interface QrToken {
   token: string;
   version: number;
+  /** When this token was made. */
   issuedAt: string;
+  /** When scanners start refusing it: the app fetches a fresh one, a printed card or poster is printed again. */
+  expiresAt: string;
 }
 
 /** One visitor check-in from the venue page: a scanned person QR, or a typed ID number. */
@@ -83,7 +90,13 @@ export const venuePosterUrl = (id: string) => `/api/venues/${enc(id)}/poster.pdf
 export const checkInVisitor = (venueId: string, body: VisitorCheckin) => request<VisitorCheckinResult>('POST', `/api/venues/${enc(venueId)}/checkins`, { body });
 export const checkInVisitorBatch = (venueId: string, checkins: VisitorCheckin[]) =>
   request<{ inserted: number; duplicates: number; items: VisitorCheckinResult[] }>('POST', `/api/venues/${enc(venueId)}/checkins/batch`, { body: { checkins } });
-export const checkOutVisitor = (venueId: string, checkinId: string) => request<unknown>('POST', `/api/venues/${enc(venueId)}/checkins/${enc(checkinId)}/checkout`, { body: {} });
+export interface Checkout {
+  id: string;
+  venueId: string;
+  checkedInAt: string;
+  checkedOutAt: string;
+}
+export const checkOutVisitor = (venueId: string, checkinId: string) => request<Checkout>('POST', `/api/venues/${enc(venueId)}/checkins/${enc(checkinId)}/checkout`, { body: {} });
 export const getVisitors = (venueId: string, date: string | undefined, signal?: AbortSignal) =>
   request<Visitors>('GET', `/api/venues/${enc(venueId)}/visitors`, { query: { date }, signal });
 
@@ -99,10 +112,14 @@ export interface MyCheckin {
   checkedInAt: string;
   checkedOutAt: string | null;
 }
-export const getMyCheckins = (signal?: AbortSignal) => request<{ items: MyCheckin[]; hasMore: boolean }>('GET', '/api/me/checkins', { signal });
+export const getMyCheckins = (signal?: AbortSignal) => request<{ items: MyCheckin[]; hasMore: boolean; retentionDays: number }>('GET', '/api/me/checkins', { signal });
+/** Leaving a venue: closes my own open check-in now. */
+export const checkOutMe = (checkinId: string) => request<Checkout>('POST', `/api/me/checkins/${enc(checkinId)}/checkout`, { body: {} });
 export const getMyQr = (signal?: AbortSignal) => request<QrToken>('GET', '/api/me/qr', { signal });
 export const rotateMyQr = () => request<QrToken>('POST', '/api/me/qr/rotate');
 export const MY_QR_CARD_URL = '/api/me/qr-card.pdf';
+/** A person's printable QR card, for staff who may read the person (each download is a fresh token; audited). */
+export const personQrCardUrl = (personId: string) => `/api/people/${enc(personId)}/qr-card.pdf`;
 export interface QrColour {
   colour: 'green' | 'black';
   certificateId: string | null;
@@ -159,6 +176,9 @@ export interface Declaration {
 export const getDeclarationCodes = (signal?: AbortSignal) => request<DeclarationCodes>('GET', '/api/declarations/codes', { signal });
 export const submitMyDeclaration = (body: Record<string, unknown>) => request<Declaration>('POST', '/api/me/declarations', { body });
 export const getMyDeclarations = (signal?: AbortSignal) => request<{ items: Declaration[] }>('GET', '/api/me/declarations', { signal });
+/** Staff declaring for a person (people:write where they live), and that person's declarations (people:read). */
+export const submitPersonDeclaration = (personId: string, body: Record<string, unknown>) => request<Declaration>('POST', `/api/people/${enc(personId)}/declarations`, { body });
+export const getPersonDeclarations = (personId: string, signal?: AbortSignal) => request<{ items: Declaration[] }>('GET', `/api/people/${enc(personId)}/declarations`, { signal });
 
 // ---- tracing ----
 export interface DeclarationAlert {
@@ -197,6 +217,8 @@ export interface Candidate {
   id: string;
   rank: number;
   generation: number;
+  /** For a second-degree (F2) candidate: the confirmed F1 contact they were found through. */
+  viaContactId: string | null;
   maskedName: string;
   score: number;
   risk: 'high' | 'low';
@@ -231,8 +253,19 @@ export interface TraceRun {
   createdAt: string;
   visits: TraceVisit[];
   candidateCount: number;
+  secondDegree: { status: 'queued' | 'done' | 'failed' | null; limits: SecondDegreeLimits | null; summary: SecondDegreeSummary | null };
   candidates: Candidate[];
   nextOffset: number | null;
+}
+export interface SecondDegreeLimits {
+  perF1Limit: number;
+  totalLimit: number;
+}
+export interface SecondDegreeSummary {
+  f1: number;
+  candidates: number;
+  cutPerF1: number;
+  cutTotal: boolean;
 }
 export interface TraceVenue {
   venueId: string;
@@ -264,15 +297,20 @@ export interface Contact {
   created: boolean;
 }
 export const runTrace = (body: { personId: string; testDate?: string; days?: number; rule?: TraceRule; reason: string }) => request<TraceRun>('POST', '/api/tracing/runs', { body });
-export const listRuns = (personId: string, signal?: AbortSignal) =>
-  request<{ items: { id: string; windowFrom: string; windowTo: string; reason: string; candidateCount: number; createdAt: string }[] }>('GET', '/api/tracing/runs', { query: { personId }, signal });
-export const getRun = (id: string, query: { offset?: number; limit?: number }, signal?: AbortSignal) => request<TraceRun>('GET', `/api/tracing/runs/${enc(id)}`, { query, signal });
+/** Listing a person's runs is a tracing query of its own: it states why (audited). */
+export const listRuns = (personId: string, reason: string, signal?: AbortSignal) =>
+  request<{ items: { id: string; windowFrom: string; windowTo: string; reason: string; candidateCount: number; createdAt: string }[] }>('GET', '/api/tracing/runs', { query: { personId, reason }, signal });
+export const getRun = (id: string, query: { generation?: '1' | '2'; offset?: number; limit?: number }, signal?: AbortSignal) => request<TraceRun>('GET', `/api/tracing/runs/${enc(id)}`, { query, signal });
+/** Queues the second-degree (F2) search from the run's confirmed F1 contacts. */
+export const requestSecondDegree = (runId: string) =>
+  request<{ runId: string; jobId: string | null; status: string; limits: SecondDegreeLimits }>('POST', `/api/tracing/runs/${enc(runId)}/second-degree`, { body: {} });
 export const getRunVenues = (id: string, signal?: AbortSignal) => request<{ runId: string; items: TraceVenue[] }>('GET', `/api/tracing/runs/${enc(id)}/venues`, { signal });
 export const openCandidate = (runId: string, candidateId: string) => request<OpenedCandidate>('GET', `/api/tracing/runs/${enc(runId)}/candidates/${enc(candidateId)}`);
 export const confirmCandidate = (runId: string, candidateId: string, note?: string) =>
   request<Contact>('POST', `/api/tracing/runs/${enc(runId)}/candidates/${enc(candidateId)}/confirm`, { body: note ? { note } : {} });
 export const dismissCandidate = (runId: string, candidateId: string) => request<{ id: string; status: string }>('POST', `/api/tracing/runs/${enc(runId)}/candidates/${enc(candidateId)}/dismiss`);
-export const listContacts = (indexPersonId: string, signal?: AbortSignal) => request<{ items: Contact[] }>('GET', '/api/tracing/contacts', { query: { indexPersonId }, signal });
+export const listContacts = (indexPersonId: string, reason: string, signal?: AbortSignal) =>
+  request<{ items: Contact[] }>('GET', '/api/tracing/contacts', { query: { indexPersonId, reason }, signal });
 
 // ---- checkpoints ----
 export interface Checkpoint {

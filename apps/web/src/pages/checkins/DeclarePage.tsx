@@ -1,13 +1,16 @@
 import { Alert, Badge, Button, Card, Checkbox, Group, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AreaPicker } from '../../components/AreaPicker';
+import { AnchorLink } from '../../components/links';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import * as c from '../../components/checkins/checkinsApi';
 import { PageLoader } from '../../components/vaccination/common';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { personQuery } from '../../lib/queries';
 
 type Kind = 'daily' | 'domestic_travel' | 'entry';
 const vnToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -20,12 +23,35 @@ export function DeclarePage() {
   );
 }
 
-/** Health declarations for oneself: daily, domestic travel and entry; warning answers raise an alert for the commune's tracers. */
-function Declare() {
+const personRoute = getRouteApi('/_app/people/$id/declare');
+
+/** Staff declare for a person (people:write where they live): for people without a phone, at a checkpoint or a home visit. */
+export function PersonDeclarePage() {
+  return (
+    <RequireScope scope="people:write">
+      <PersonDeclare />
+    </RequireScope>
+  );
+}
+
+function PersonDeclare() {
+  const { id } = personRoute.useParams();
+  const person = useQuery(personQuery(id));
+  if (person.isPending) return <PageLoader />;
+  if (person.isError) return <ProblemAlert error={person.error} />;
+  return <Declare person={{ id, fullName: person.data.fullName }} />;
+}
+
+/**
+ * Health declarations: daily, domestic travel and entry; warning answers raise an alert for the commune's tracers.
+ * For oneself, or (staff) for `person`.
+ */
+function Declare({ person }: { person?: { id: string; fullName: string } }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const codes = useQuery({ queryKey: ['declarations', 'codes'], queryFn: ({ signal }) => c.getDeclarationCodes(signal), staleTime: Infinity });
-  const mine = useQuery({ queryKey: ['declarations', 'mine'], queryFn: ({ signal }) => c.getMyDeclarations(signal) });
+  const listKey = person ? ['declarations', 'person', person.id] : ['declarations', 'mine'];
+  const mine = useQuery({ queryKey: listKey, queryFn: ({ signal }) => (person ? c.getPersonDeclarations(person.id, signal) : c.getMyDeclarations(signal)) });
   const [kind, setKind] = useState<Kind>('daily');
   const [symptoms, setSymptoms] = useState<string[]>([]);
   const [exposures, setExposures] = useState<string[]>([]);
@@ -41,12 +67,12 @@ function Declare() {
   // One id per filled-in form: a double press or a retry stores one declaration.
   const [formId, setFormId] = useState(() => c.newClientId());
   const submit = useMutation({
-    mutationFn: c.submitMyDeclaration,
+    mutationFn: (body: Record<string, unknown>) => (person ? c.submitPersonDeclaration(person.id, body) : c.submitMyDeclaration(body)),
     onSuccess: async () => {
       setFormId(c.newClientId());
       setSymptoms([]);
       setExposures([]);
-      await qc.invalidateQueries({ queryKey: ['declarations', 'mine'] });
+      await qc.invalidateQueries({ queryKey: listKey });
     },
   });
   const label = (x: c.CodeLabel) => (i18n.language === 'en' ? x.en : x.vi);
@@ -64,8 +90,13 @@ function Declare() {
 
   return (
     <Stack gap="md" maw={860}>
+      {person && (
+        <AnchorLink to="/people/$id" params={{ id: person.id }} size="sm">
+          ← {person.fullName}
+        </AnchorLink>
+      )}
       <Title order={1} size="h3">
-        {t('checkins.declare.title')}
+        {person ? t('checkins.declare.forPerson', { name: person.fullName }) : t('checkins.declare.title')}
       </Title>
       <Card withBorder component="form" onSubmit={send}>
         <Stack gap="sm">
@@ -128,7 +159,7 @@ function Declare() {
         </Stack>
       </Card>
       <Title order={2} size="h4">
-        {t('checkins.declare.mine')}
+        {person ? t('checkins.declare.theirs') : t('checkins.declare.mine')}
       </Title>
       {mine.data && mine.data.items.length === 0 && <Text c="dimmed">{t('checkins.declare.none')}</Text>}
       {mine.data && mine.data.items.length > 0 && (

@@ -7,7 +7,7 @@ import * as c from '../../components/checkins/checkinsApi';
 import { QrImage } from '../../components/checkins/QrImage';
 import { PageLoader } from '../../components/vaccination/common';
 import { isApiError } from '../../api';
-import { formatDateTime } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 
 const COLOUR = { green: '#2f9e44', black: '#212529' } as const;
 
@@ -23,7 +23,8 @@ export function MyQrPage() {
 function MyQr() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const qr = useQuery({ queryKey: ['me', 'qr'], queryFn: ({ signal }) => c.getMyQr(signal) });
+  // Each fetch signs a fresh token (it expires a set time after it is made): refreshed hourly and whenever the page is seen again.
+  const qr = useQuery({ queryKey: ['me', 'qr'], queryFn: ({ signal }) => c.getMyQr(signal), refetchInterval: 3_600_000, refetchOnWindowFocus: true });
   const colour = useQuery({ queryKey: ['me', 'qr-colour'], queryFn: ({ signal }) => c.getMyQrColour(signal), retry: false });
   const rotate = useMutation({ mutationFn: c.rotateMyQr, onSuccess: (data) => qc.setQueryData(['me', 'qr'], data) });
 
@@ -52,7 +53,7 @@ function MyQr() {
           )}
           {colour.isError && <Text size="sm" c="dimmed">{t('checkins.myQr.noColour')}</Text>}
           <Text size="xs" c="dimmed">
-            {t('checkins.myQr.version', { version: qr.data.version, date: formatDateTime(qr.data.issuedAt) })}
+            {t('checkins.myQr.version', { version: qr.data.version, date: formatDateTime(qr.data.issuedAt) })} · {t('checkins.qrValidUntil', { date: formatDate(qr.data.expiresAt) })}
           </Text>
         </Stack>
       </Card>

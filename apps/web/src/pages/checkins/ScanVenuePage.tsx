@@ -25,6 +25,7 @@ function ScanVenue() {
   const queryClient = useQueryClient();
   const mine = useQuery({ queryKey: ['me', 'checkins'], queryFn: ({ signal }) => c.getMyCheckins(signal) });
   const history = mine.data?.items ?? [];
+  const retentionDays = mine.data?.retentionDays ?? 28;
   const [done, setDone] = useState<c.SelfCheckinResult | null>(null);
   const checkin = useMutation({
     mutationFn: (token: string) => c.selfCheckin({ venueToken: token.trim(), clientId: c.newClientId(), checkedInAt: new Date().toISOString() }),
@@ -33,6 +34,12 @@ function ScanVenue() {
       void queryClient.invalidateQueries({ queryKey: ['me', 'checkins'] });
     },
   });
+  const leave = useMutation({
+    mutationFn: (checkinId: string) => c.checkOutMe(checkinId),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['me', 'checkins'] }),
+  });
+  // A visit lasts at most 24 hours: older open ones ended at the venue's default length.
+  const canLeave = (h: c.MyCheckin) => h.checkedOutAt === null && Date.now() - Date.parse(h.checkedInAt) < 24 * 3_600_000;
 
   return (
     <Stack gap="md" maw={760}>
@@ -44,6 +51,11 @@ function ScanVenue() {
           <Stack gap={4}>
             <Text>{t(done.duplicate ? 'checkins.scan.already' : 'checkins.scan.done', { venue: done.venueName })}</Text>
             <Group>
+              {done.id && history.some((h) => h.id === done.id && canLeave(h)) && (
+                <Button size="xs" loading={leave.isPending} onClick={() => leave.mutate(done.id!)}>
+                  {t('checkins.mine.leave')}
+                </Button>
+              )}
               <Button size="xs" variant="light" onClick={() => setDone(null)}>
                 {t('checkins.scan.again')}
               </Button>
@@ -58,13 +70,13 @@ function ScanVenue() {
           </Stack>
         </Card>
       )}
-      <ProblemAlert error={checkin.error} />
+      <ProblemAlert error={checkin.error ?? leave.error} />
       <Title order={2} size="h4">
         {t('checkins.mine.title')}
       </Title>
       {history.length === 0 ? (
         <Text c="dimmed" size="sm">
-          {t('checkins.mine.empty')}
+          {t('checkins.mine.empty', { days: retentionDays })}
         </Text>
       ) : (
         <Table striped data-testid="my-checkins">
@@ -72,6 +84,7 @@ function ScanVenue() {
             <Table.Tr>
               <Table.Th>{t('checkins.mine.when')}</Table.Th>
               <Table.Th>{t('checkins.mine.venue')}</Table.Th>
+              <Table.Th>{t('checkins.mine.out')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -79,6 +92,17 @@ function ScanVenue() {
               <Table.Tr key={h.id}>
                 <Table.Td>{formatDateTime(h.checkedInAt)}</Table.Td>
                 <Table.Td>{h.venueName}</Table.Td>
+                <Table.Td>
+                  {h.checkedOutAt ? (
+                    formatDateTime(h.checkedOutAt)
+                  ) : canLeave(h) ? (
+                    <Button size="compact-xs" variant="light" loading={leave.isPending && leave.variables === h.id} onClick={() => leave.mutate(h.id)} aria-label={`${t('checkins.mine.leave')}: ${h.venueName}`}>
+                      {t('checkins.mine.leave')}
+                    </Button>
+                  ) : (
+                    '—'
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -86,7 +110,7 @@ function ScanVenue() {
       )}
       <ProblemAlert error={mine.error} />
       <Text size="xs" c="dimmed">
-        {t('checkins.mine.retention')}
+        {t('checkins.mine.retention', { days: retentionDays })}
       </Text>
     </Stack>
   );

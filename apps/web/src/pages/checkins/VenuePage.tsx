@@ -9,7 +9,7 @@ import * as c from '../../components/checkins/checkinsApi';
 import { QrScanner } from '../../components/checkins/QrScanner';
 import { dropQueued, enqueueVisitor, isOffline, readQueue, syncQueue, type QueuedVisitor } from '../../components/checkins/visitorQueue';
 import { PageLoader } from '../../components/vaccination/common';
-import { formatDateTime, formatNumber } from '../../lib/format';
+import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { hasScope, useUser } from '../../lib/user';
 
 const canSee = (scopes: string[]) => scopes.includes('business:manage') || scopes.includes('people:read');
@@ -70,7 +70,11 @@ function Poster({ venue, canRotate }: { venue: c.Venue; canRotate: boolean }) {
         <Title order={2} size="h4">
           {t('checkins.poster.title')}
         </Title>
-        {qr.data && <Text size="sm">{t('checkins.poster.version', { version: qr.data.version, date: formatDateTime(qr.data.issuedAt) })}</Text>}
+        {qr.data && (
+          <Text size="sm">
+            {t('checkins.poster.version', { version: qr.data.version, date: formatDateTime(qr.data.issuedAt) })} · {t('checkins.qrValidUntil', { date: formatDate(qr.data.expiresAt) })}
+          </Text>
+        )}
         <Group>
           <Anchor href={`${c.venuePosterUrl(venue.id)}?v=${qr.data?.version ?? 0}`} download data-testid="poster-link">
             {t('checkins.poster.download')}
@@ -212,8 +216,15 @@ function VisitorDesk({ venue }: { venue: c.Venue }) {
 
 function VisitorList({ venueId }: { venueId: string }) {
   const { t } = useTranslation();
+  const qc = useQueryClient();
   const [date, setDate] = useState(vnToday());
   const visitors = useQuery({ queryKey: ['venue', venueId, 'visitors', date], queryFn: ({ signal }) => c.getVisitors(venueId, date, signal), refetchInterval: 60_000 });
+  // The desk records a visitor leaving; a visit lasts at most 24 hours (after that the default length stands).
+  const checkOut = useMutation({
+    mutationFn: (checkinId: string) => c.checkOutVisitor(venueId, checkinId),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['venue', venueId, 'visitors'] }),
+  });
+  const canCheckOut = (v: c.Visitors['visitors'][number]) => v.checkedOutAt === null && Date.now() - Date.parse(v.checkedInAt) < 24 * 3_600_000;
   const max = Math.max(1, ...(visitors.data?.countsByHour.map((h) => h.count) ?? [1]));
   // The colour column shows once the server sends colours (the personal QR colour of each visitor).
   const withColour = visitors.data?.visitors.some((v) => v.colour) ?? false;
@@ -232,6 +243,7 @@ function VisitorList({ venueId }: { venueId: string }) {
           <ProblemAlert error={visitors.error} />
         ) : (
           <>
+            <ProblemAlert error={checkOut.error} />
             <Text size="sm" data-testid="visitor-total">
               {t('checkins.visitors.total', { n: formatNumber(visitors.data.total) })}
             </Text>
@@ -267,7 +279,20 @@ function VisitorList({ venueId }: { venueId: string }) {
                     <Table.Tr key={v.checkinId}>
                       <Table.Td>{v.maskedName}</Table.Td>
                       <Table.Td>{hhmm(v.checkedInAt)}</Table.Td>
-                      <Table.Td>{v.checkedOutAt ? hhmm(v.checkedOutAt) : `~${hhmm(v.leftAt)}`}</Table.Td>
+                      <Table.Td>
+                        {v.checkedOutAt ? (
+                          hhmm(v.checkedOutAt)
+                        ) : (
+                          <Group gap="xs" wrap="nowrap">
+                            <Text size="sm">~{hhmm(v.leftAt)}</Text>
+                            {canCheckOut(v) && (
+                              <Button size="compact-xs" variant="light" loading={checkOut.isPending && checkOut.variables === v.checkinId} onClick={() => checkOut.mutate(v.checkinId)} aria-label={`${t('checkins.visitors.checkOut')}: ${v.maskedName}`}>
+                                {t('checkins.visitors.checkOut')}
+                              </Button>
+                            )}
+                          </Group>
+                        )}
+                      </Table.Td>
                       {withColour && <Table.Td>{v.colour ? <Badge color={v.colour === 'green' ? 'green' : 'dark'}>{t(`checkins.colour.${v.colour}`)}</Badge> : '—'}</Table.Td>}
                     </Table.Tr>
                   ))}

@@ -81,6 +81,8 @@ function RegisterVenue({ staff }: { staff: boolean }) {
   const [hours, setHours] = useState('');
   const [visit, setVisit] = useState<number | string>(60);
   const [ownerUserId, setOwnerUserId] = useState('');
+  const [latitude, setLatitude] = useState<number | string>('');
+  const [longitude, setLongitude] = useState<number | string>('');
   const register = useMutation({
     mutationFn: c.registerVenue,
     onSuccess: async (v) => {
@@ -97,6 +99,8 @@ function RegisterVenue({ staff }: { staff: boolean }) {
       communeCode: commune ?? '',
       openingHours: hours.trim() || null,
       defaultVisitMinutes: typeof visit === 'number' ? visit : Number(visit) || 60,
+      // Both or neither: the server names the missing one.
+      ...(latitude !== '' || longitude !== '' ? { latitude: latitude === '' ? null : Number(latitude), longitude: longitude === '' ? null : Number(longitude) } : {}),
       ...(staff && ownerUserId.trim() ? { ownerUserId: ownerUserId.trim() } : {}),
     });
   }
@@ -122,6 +126,10 @@ function RegisterVenue({ staff }: { staff: boolean }) {
         <Group grow align="flex-start">
           <TextInput name="openingHours" label={t('checkins.venues.hours')} placeholder="07:00–21:00" value={hours} onChange={(e) => setHours(e.currentTarget.value)} maxLength={300} />
           <NumberInput name="defaultVisitMinutes" label={t('checkins.venues.visitMinutes')} min={5} max={720} value={visit} onChange={setVisit} />
+        </Group>
+        <Group grow align="flex-start">
+          <NumberInput name="latitude" label={t('checkins.venues.latitude')} description={t('checkins.venues.pointHint')} placeholder="21.0341" decimalScale={6} min={7} max={23.5} value={latitude} onChange={setLatitude} />
+          <NumberInput name="longitude" label={t('checkins.venues.longitude')} placeholder="105.8372" decimalScale={6} min={102} max={118} value={longitude} onChange={setLongitude} />
         </Group>
         {staff && (
           <TextInput name="ownerUserId" label={t('checkins.venues.owner')} description={t('checkins.venues.ownerHint')} value={ownerUserId} onChange={(e) => setOwnerUserId(e.currentTarget.value)} />

@@ -30,7 +30,12 @@ function Run() {
   const { t } = useTranslation();
   const { id } = useParams({ from: '/_app/tracing/runs/$id' });
   const [offset, setOffset] = useState(0);
-  const run = useQuery({ queryKey: ['tracing', 'run', id, offset], queryFn: ({ signal }) => c.getRun(id, { offset, limit: 100 }, signal) });
+  const run = useQuery({
+    queryKey: ['tracing', 'run', id, offset],
+    queryFn: ({ signal }) => c.getRun(id, { offset, limit: 100 }, signal),
+    // While the F2 job runs, look again now and then for its result.
+    refetchInterval: (q) => (q.state.data?.secondDegree.status === 'queued' ? 5_000 : false),
+  });
   const venues = useQuery({ queryKey: ['tracing', 'run', id, 'venues'], queryFn: ({ signal }) => c.getRunVenues(id, signal) });
   if (run.isPending) return <PageLoader />;
   if (run.isError) return <ProblemAlert error={run.error} />;
@@ -84,7 +89,8 @@ function Run() {
           )}
         </Stack>
       </Card>
-      <Candidates run={r} offset={offset} setOffset={setOffset} />
+      <Candidates run={r} title={t('tracing.candidates.title', { count: r.candidateCount })} offset={offset} setOffset={setOffset} />
+      <SecondDegree run={r} />
       <Card withBorder>
         <Stack gap="xs">
           <Title order={2} size="h4">
@@ -117,7 +123,55 @@ function Run() {
   );
 }
 
-function Candidates({ run, offset, setOffset }: { run: c.TraceRun; offset: number; setOffset: (n: number) => void }) {
+/** The second-degree search: a button that queues the job from the confirmed F1s, its state, and the F2 candidates it found. */
+function SecondDegree({ run }: { run: c.TraceRun }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [offset, setOffset] = useState(0);
+  const f2 = run.secondDegree;
+  const request = useMutation({ mutationFn: () => c.requestSecondDegree(run.id), onSuccess: () => qc.invalidateQueries({ queryKey: ['tracing', 'run', run.id] }) });
+  const candidates = useQuery({
+    queryKey: ['tracing', 'run', run.id, 'f2', offset],
+    queryFn: ({ signal }) => c.getRun(run.id, { generation: '2', offset, limit: 100 }, signal),
+    enabled: f2.status === 'done',
+  });
+  return (
+    <Card withBorder data-testid="second-degree">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Title order={2} size="h4">
+            {t('tracing.f2.title')}
+          </Title>
+          {f2.status !== 'queued' && (
+            <Button size="xs" variant={f2.status === null ? 'filled' : 'default'} loading={request.isPending} onClick={() => request.mutate()}>
+              {t(f2.status === null ? 'tracing.f2.start' : 'tracing.f2.again')}
+            </Button>
+          )}
+        </Group>
+        <Text size="sm" c={f2.status === 'failed' ? 'red' : undefined} data-testid="second-degree-status">
+          {f2.status === null
+            ? t('tracing.f2.hint')
+            : f2.status === 'queued'
+              ? t('tracing.f2.queued')
+              : f2.status === 'failed'
+                ? t('tracing.f2.failed')
+                : t('tracing.f2.done', { f1: f2.summary?.f1 ?? 0, count: f2.summary?.candidates ?? 0 })}
+        </Text>
+        {f2.status === 'done' && f2.summary && (f2.summary.cutTotal || f2.summary.cutPerF1 > 0) && f2.limits && (
+          <Text size="xs" c="dimmed">
+            {t('tracing.f2.cut', { perF1: f2.limits.perF1Limit, total: f2.limits.totalLimit })}
+          </Text>
+        )}
+        <ProblemAlert error={request.error ?? candidates.error} />
+        {candidates.data && candidates.data.candidates.length > 0 && (
+          <Candidates run={candidates.data} title={t('tracing.f2.candidates', { count: f2.summary?.candidates ?? candidates.data.candidates.length })} offset={offset} setOffset={setOffset} />
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+function Candidates({ run, title, offset, setOffset }: { run: c.TraceRun; title: string; offset: number; setOffset: (n: number) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [opened, setOpened] = useState<Record<string, c.OpenedCandidate>>({});
@@ -130,7 +184,7 @@ function Candidates({ run, offset, setOffset }: { run: c.TraceRun; offset: numbe
     <Card withBorder>
       <Stack gap="xs">
         <Title order={2} size="h4">
-          {t('tracing.candidates.title', { count: run.candidateCount })}
+          {title}
         </Title>
         <ProblemAlert error={open.error ?? confirm.error ?? dismiss.error} />
         {run.candidates.length === 0 ? (

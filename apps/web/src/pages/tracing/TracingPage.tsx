@@ -31,7 +31,8 @@ function Tracing() {
       <Title order={1} size="h3">
         {t('tracing.title')}
       </Title>
-      <RunTrace person={person} setPerson={setPerson} />
+      {/* A new person starts a new form: a reason given for one person is never sent for another. */}
+      <RunTrace key={person?.id ?? ''} person={person} setPerson={setPerson} />
       <Alerts
         onTrace={(a) => {
           setPerson({ id: a.personId, fullName: a.fullName, birthDate: null });
@@ -53,7 +54,13 @@ function RunTrace({ person, setPerson }: { person: IndexPerson | null; setPerson
   const [ruleKind, setRuleKind] = useState<'window' | 'overlap'>('window');
   const [minutes, setMinutes] = useState<number | string>(60);
   const [reason, setReason] = useState('');
-  const runs = useQuery({ queryKey: ['tracing', 'runs', person?.id], queryFn: ({ signal }) => c.listRuns(person!.id, signal), enabled: !!person });
+  // Listing the person's earlier runs is a tracing query too: it goes with the reason typed above, on request.
+  const [runsReason, setRunsReason] = useState<string | null>(null);
+  const runs = useQuery({
+    queryKey: ['tracing', 'runs', person?.id, runsReason],
+    queryFn: ({ signal }) => c.listRuns(person!.id, runsReason!, signal),
+    enabled: !!person && runsReason !== null,
+  });
   const run = useMutation({
     mutationFn: c.runTrace,
     onSuccess: (r) => navigate({ to: '/tracing/runs/$id', params: { id: r.id } }),
@@ -121,9 +128,18 @@ function RunTrace({ person, setPerson }: { person: IndexPerson | null; setPerson
                 <Button type="submit" loading={run.isPending}>
                   {t('tracing.run.submit')}
                 </Button>
+                <Button variant="default" disabled={reason.trim().length < 3} loading={runs.isFetching} onClick={() => setRunsReason(reason.trim())}>
+                  {t('tracing.run.showPrevious')}
+                </Button>
               </Group>
+              <ProblemAlert error={runs.error} />
             </Stack>
           </form>
+        )}
+        {person && runs.data && runs.data.items.length === 0 && (
+          <Text size="sm" c="dimmed">
+            {t('tracing.run.noPrevious')}
+          </Text>
         )}
         {person && runs.data && runs.data.items.length > 0 && (
           <Stack gap={4}>
