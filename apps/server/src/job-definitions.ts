@@ -10,6 +10,7 @@ import { importTargetsJob } from './modules/vaccination/process-target-import';
 import { deliverNotificationsJob } from './modules/notifications/deliver-notifications';
 
 import { bulkIssueJob } from './modules/certificates/bulk-issue';
+import { reissueJob } from './modules/certificates/reissue-after-correction';
 /** The jobs of every module, registered on the queue in the server (embedded) or in `npm run worker`. */
 export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
   queue.define({
@@ -31,4 +32,5 @@ export function registerJobs(queue: JobQueue, deps: Omit<Deps, 'jobs'>): void {
   queue.define({ ...importTargetsJob({ ...deps, jobs: queue }), policy: 'stately' });
   queue.define(deliverNotificationsJob(deps));
   queue.define(bulkIssueJob(deps));
+  queue.define(reissueJob(deps));
 }

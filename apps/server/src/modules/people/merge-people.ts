@@ -2,6 +2,7 @@ import { sql, uuidv7, type schema, type Updateable } from '@sen/db';
 import { badRequest, conflict, parsePartialDate } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
+import { queueCertificateReissue } from '../certificates/reissue-after-correction';
 import { loadCandidate } from './dismiss-duplicate';
 import { commonAreaPath, findDuplicatesFor } from './find-duplicates';
 import { loadPersonFor } from './people-access';
@@ -125,6 +126,8 @@ export async function mergePeople(deps: Deps, ctx: RequestContext, input: MergeI
       },
     });
   });
+  // The merged record's certificates are replaced by the survivor's (and revoked) once the merge is committed.
+  await queueCertificateReissue(deps, survivorId, 'people_merged');
   return { survivorId, mergedId };
 }
 

@@ -2,6 +2,7 @@ import { sql } from '@sen/db';
 import { conflict, searchForm, type Sex } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
+import { queueCertificateReissue } from '../certificates/reissue-after-correction';
 import { ADDRESS_MAX, type PersonInput } from './create-person';
 import { findDuplicatesFor } from './find-duplicates';
 import { loadPersonFor } from './people-access';
@@ -23,7 +24,7 @@ const MATCH_FIELDS = new Set(['fullName', 'birthDate', 'sex', 'communeCode', 'id
  * (409 version_conflict) rather than silently overwriting someone else's edit. A merged record is frozen.
  */
 export async function updatePerson(deps: Deps, ctx: RequestContext, id: string, patch: PersonPatch): Promise<Person> {
-  await deps.db.transaction().execute(async (trx) => {
+  const changedFields = await deps.db.transaction().execute(async (trx) => {
     const row = await loadPersonFor(trx, ctx, id, 'people:write', { forUpdate: true });
     if (row.merged_into) throw conflict('merged', 'This record was merged into another; edit that one', { mergedInto: row.merged_into });
     if (row.version !== patch.version) throw conflict('version_conflict', 'Someone else changed this record since you opened it; reload and try again', { currentVersion: row.version });
@@ -71,7 +72,7 @@ export async function updatePerson(deps: Deps, ctx: RequestContext, id: string, 
     const added = identifiers.filter((i) => !before.has(`${i.kind}:${i.value}`));
     const removed = current.filter((i) => !after.has(`${i.kind}:${i.value}`));
     if (added.length || removed.length) changed.push('identifiers');
-    if (changed.length === 0) return;
+    if (changed.length === 0) return changed;
 
     const indexOf = (i: IdentifierInput) => identifiers.findIndex((x) => x.kind === i.kind && x.value === i.value);
     await assertIdentifiersFree(trx, ctx, added, id, (i) => indexOf(added[i]!));
@@ -97,7 +98,10 @@ export async function updatePerson(deps: Deps, ctx: RequestContext, id: string, 
       action: 'person.update', entityType: 'person', entityId: id, areaPath,
       details: { changed, version: patch.version + 1, ...(areaPath !== row.area_path ? { movedFrom: row.area_path } : {}), duplicateCandidates: duplicates.length },
     });
+    return changed;
   });
+  // Certificates print the name and birth date: re-issue (revoking the old ones) once the correction is committed.
+  if (changedFields.includes('fullName') || changedFields.includes('birthDate')) await queueCertificateReissue(deps, id, 'person_corrected');
   const row = await findPersonRow(deps.db, id);
   return personView(deps.db, ctx, row!);
 }
