@@ -3,7 +3,6 @@ import { AppError, conflict, evaluateDose, forbidden, notFound, type DoseRecord 
 import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, jurisdictionSql, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
-import { queueCertificateReissue } from '../certificates/reissue-after-correction';
 import { doseView, findDose, judgeProblems, problemOut, type DoseRow } from './doses-repo';
 import { cleanNote } from './ledger';
 import { insertDoseWithAudit } from './record-dose';
@@ -109,34 +108,33 @@ export async function reviewBackfill(deps: Deps, ctx: RequestContext, id: string
   scopePaths(ctx, 'vaccination:write');
   const note = cleanNote(input.note, 'note');
   if (input.decision === 'reject' && !note) throw field400('reason_required', 'note', 'Say why the dose is rejected');
-  const personId = await deps.db.transaction().execute(async (trx) => {
+  await deps.db.transaction().execute(async (trx) => {
     const dose = await trx.selectFrom('doses').select(['id', 'person_id', 'source', 'review_status', 'recorded_by', sql<string>`area_path::text`.as('area_path')]).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!dose || dose.source !== 'backfill') throw notFound('Backfilled dose');
     if (!canAccessArea(ctx, 'vaccination:write', dose.area_path)) {
       if (canAccessArea(ctx, 'vaccination:read', dose.area_path)) throw forbidden('This dose is outside your jurisdiction', { scope: 'vaccination:write' });
       throw notFound('Backfilled dose');
     }
-    if (dose.recorded_by === ctx.actor?.userId) throw forbidden('Someone other than the recorder must review a backfilled dose', { code: 'self_review' });
+    // Its own code (not plain forbidden) so the reviewer's screen can say exactly why.
+    if (dose.recorded_by === ctx.actor?.userId) throw new AppError('self_review', 'Someone other than the recorder must review a backfilled dose', {}, 403);
     if (dose.review_status !== 'pending') throw conflict('already_reviewed', `This dose was already ${dose.review_status}`, { reviewStatus: dose.review_status });
     const confirmed = input.decision === 'confirm';
     await trx.updateTable('doses').set({ review_status: confirmed ? 'confirmed' : 'rejected', verified: confirmed, reviewed_by: ctx.actor?.userId ?? null, reviewed_at: sql`now()`, review_note: note })
       .where('id', '=', id).execute();
     await recordAudit(trx, ctx, { action: confirmed ? 'dose.backfill.confirm' : 'dose.backfill.reject', entityType: 'person', entityId: dose.person_id, areaPath: dose.area_path, details: { doseId: id } });
-    return dose.person_id;
   });
-  // A rejected dose may have raised the numbers certificates carry: re-issue them once the rejection is committed.
-  if (input.decision === 'reject') await queueCertificateReissue(deps, personId, 'dose_rejected');
   return { ...doseView((await findDose(deps.db, id))!), replayed: false, warnings: [] };
 }
 
-/** Backfilled doses waiting for review in the actor's jurisdiction, oldest first. Audited (health data). */
+/** Backfilled doses waiting for review in the actor's jurisdiction, oldest first, with whose they are. Audited (health data). */
 export async function listUnverified(deps: Deps, ctx: RequestContext, q: { limit: number; offset: number }) {
   const rows = await deps.db.selectFrom('doses').selectAll()
     .select([sql<string>`area_path::text`.as('area_path'), sql<string | null>`person_area_path::text`.as('person_area_path'), sql<string>`administered_on::text`.as('administered_on')])
+    .select(sql<string>`(SELECT p.full_name FROM people p WHERE p.id = doses.person_id)`.as('full_name'))
     .where('review_status', '=', 'pending')
     .where(jurisdictionSql(ctx, 'vaccination:read', sql`area_path`))
     .orderBy('recorded_at').orderBy('id').limit(q.limit + 1).offset(q.offset).execute();
-  const page = rows.slice(0, q.limit) as unknown as DoseRow[];
+  const page = rows.slice(0, q.limit) as unknown as (DoseRow & { full_name: string })[];
   await recordAudit(deps.db, ctx, { action: 'dose.backfill.list', entityType: 'dose', details: { count: page.length } });
-  return { items: page.map((r) => ({ ...doseView(r), replayed: false, warnings: [] })), hasMore: rows.length > q.limit };
+  return { items: page.map((r) => ({ ...doseView(r), fullName: r.full_name, replayed: false, warnings: [] })), hasMore: rows.length > q.limit };
 }

@@ -134,6 +134,7 @@ export const RegistrationsIn = z.strictObject({
   area: z.string().regex(/^(VN|\d{2,5})$/).optional(),
   status: z.enum(['active', 'cancelled', 'done']).optional(),
   siteId: z.uuid().optional(),
+  personId: z.uuid().optional().describe("One person's registrations (their record's page)"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
@@ -148,9 +149,10 @@ export async function listRegistrations(deps: Deps, ctx: RequestContext, input: 
   }
   if (input.status) q = q.where('r.status', '=', input.status);
   if (input.siteId) q = q.where('r.site_id', '=', input.siteId);
+  if (input.personId) q = q.where('r.person_id', '=', input.personId);
   const rows = await q.orderBy('r.created_at').orderBy('r.id').limit(input.limit + 1).offset(input.offset).execute();
   const items = rows.slice(0, input.limit);
-  await recordAudit(deps.db, ctx, { action: 'registration.list', entityType: 'vaccination_registration', details: { count: items.length, area: input.area ?? null } });
+  await recordAudit(deps.db, ctx, { action: 'registration.list', entityType: 'vaccination_registration', details: { count: items.length, area: input.area ?? null, personId: input.personId ?? null } });
   return { items: items.map(view), hasMore: rows.length > input.limit };
 }
 

@@ -119,6 +119,11 @@ describe('registrations', () => {
     expect(await listed(staff)).toContain(id);
     expect(await listed(officer)).toContain(id);
     expect(await listed(otherStaff)).not.toContain(id);
+    // One person's registrations, for their record's page.
+    const ofPerson = async (personId: string) => (await ok<{ items: { id: string; personId: string }[] }>(api(t, staff, 'GET', `/api/vaccination/registrations?personId=${personId}`), 200)).items;
+    expect((await ofPerson(mine)).map((r) => [r.id, r.personId])).toEqual([[id, mine]]);
+    expect(await ofPerson(theirs)).toEqual([]);
+    expect((await api(t, staff, 'GET', '/api/vaccination/registrations?personId=not-a-uuid')).statusCode).toBe(400);
     expect((await api(t, citizen, 'GET', '/api/vaccination/registrations')).statusCode).toBe(403);
     expect((await api(t, staff, 'GET', '/api/vaccination/registrations/me')).statusCode).toBe(403);
     expect((await api(t, staff, 'POST', '/api/vaccination/registrations/me', { id: crypto.randomUUID(), areaCode: BA_DINH })).statusCode).toBe(403);

@@ -8,10 +8,10 @@ const EVENTS_MAX = 1000;
 const KINDS = ['receive', 'ship_out', 'ship_in', 'issue', 'return', 'discard', 'adjust'] as const;
 
 /**
- * Where the doses of a lot went: every store (in the actor's vaccination:read jurisdiction) that held it, with
- * totals per kind of movement and what is still on hand, the shipments touching those stores and the events
- * themselves (newest first, up to 1,000). The doses given to people from the lot come later, with the dose table
- * (issue 3, site workflow): until then the trace ends at 'issue' events to sessions.
+ * Where the doses of a lot went in the supply chain: every store (in the actor's vaccination:read jurisdiction) that
+ * held it, with totals per kind of movement and what is still on hand, the shipments touching those stores and the
+ * events themselves (newest first, up to 1,000). The trace here ends at 'issue' events to sessions; the doses given
+ * from the lot and who received them are `lotDoses` (GET /api/reports/lots/:id/doses, paged and audited).
  */
 export async function traceLot(deps: Deps, ctx: RequestContext, id: string) {
   scopePaths(ctx, 'vaccination:read');

@@ -136,7 +136,7 @@ export async function vaccinationWorkflowRoutes(app: FastifyInstance, deps: Deps
   });
 
   r.get('/api/vaccination/backfills/unverified', {
-    schema: { tags, summary: 'Backfilled doses waiting for review in your jurisdiction', querystring: UnverifiedIn, response: { 200: page(DoseOut) } },
+    schema: { tags, summary: 'Backfilled doses waiting for review in your jurisdiction, with the name of each person', querystring: UnverifiedIn, response: { 200: page(DoseOut.extend({ fullName: z.string() })) } },
     preValidation: requireScope('vaccination:read', 'people:read'),
   }, async (request) => listUnverified(deps, request.ctx, request.query));
 
