@@ -162,11 +162,15 @@ function parseFieldErrors(raw: unknown): FieldError[] {
   return out;
 }
 
-export async function request<T>(method: string, path: string, options: { query?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+/** `file` sends a file as the raw body (an upload) instead of JSON. */
+export async function request<T>(method: string, path: string, options: { query?: Params; body?: unknown; file?: Blob; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.signal) init.signal = options.signal;
-  if (options.body !== undefined) {
+  if (options.file !== undefined) {
+    headers['Content-Type'] = options.file.type || 'application/octet-stream';
+    init.body = options.file;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }

@@ -90,6 +90,30 @@ const sitesRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccina
 const siteRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sites/$id', component: vaccinationPage(() => import('./pages/vaccination/SitePage'), 'SitePage') });
 const sessionRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sessions/$id', component: vaccinationPage(() => import('./pages/vaccination/SessionPage'), 'SessionPage') });
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports', component: vaccinationPage(() => import('./pages/vaccination/DashboardPage'), 'DashboardPage') });
+const catalogRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/catalog', component: vaccinationPage(() => import('./pages/vaccination/CatalogPage'), 'CatalogPage') });
+const newCatalogRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/catalog/new', component: vaccinationPage(() => import('./pages/vaccination/CatalogPage'), 'NewCatalogVersionPage') });
+const catalogVersionRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/catalog/$version', component: vaccinationPage(() => import('./pages/vaccination/CatalogPage'), 'CatalogVersionPage') });
+const priorityGroupsRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/priority-groups', component: vaccinationPage(() => import('./pages/vaccination/PriorityGroupsPage'), 'PriorityGroupsPage') });
+const targetsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/vaccination/targets',
+  validateSearch: (s: Record<string, unknown>): { list?: string } => pick(s, ['list']),
+  component: vaccinationPage(() => import('./pages/vaccination/TargetListsPage'), 'TargetListsPage'),
+});
+const registrationsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/vaccination/registrations',
+  validateSearch: (s: Record<string, unknown>): { personId?: string } => pick(s, ['personId']),
+  component: vaccinationPage(() => import('./pages/vaccination/RegistrationsPage'), 'RegistrationsPage'),
+});
+const backfillsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/vaccination/backfills',
+  validateSearch: (s: Record<string, unknown>): { personId?: string } => pick(s, ['personId']),
+  component: vaccinationPage(() => import('./pages/vaccination/BackfillPage'), 'BackfillPage'),
+});
+const adverseEventsRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/adverse-events', component: vaccinationPage(() => import('./pages/vaccination/AdverseEventsPage'), 'AdverseEventsPage') });
+const invitationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sessions/$id/invitations', component: vaccinationPage(() => import('./pages/vaccination/InvitationsPage'), 'InvitationsPage') });
 
 // Check-ins, tracing, declarations, certificates and the verifier (issues 4 and 5) load when first opened.
 const checkinsPage = <M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) => lazyRouteComponent(load, name);
@@ -107,7 +131,7 @@ const verifyRoute = createRoute({ getParentRoute: () => rootRoute, path: '/verif
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute]),
+  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, catalogRoute, newCatalogRoute, catalogVersionRoute, priorityGroupsRoute, targetsRoute, registrationsRoute, backfillsRoute, adverseEventsRoute, invitationsRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute]),
   verifyRoute,
 ]);
 

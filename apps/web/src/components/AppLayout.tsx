@@ -11,7 +11,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { SenLogo } from './SenLogo';
 
 interface NavItem {
-  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify';
+  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/vaccination/catalog' | '/vaccination/priority-groups' | '/vaccination/targets' | '/vaccination/registrations' | '/vaccination/backfills' | '/vaccination/adverse-events' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify';
   label: string;
   visible: (u: User) => boolean;
 }
@@ -25,6 +25,12 @@ const NAV: NavItem[] = [
   { to: '/me', label: 'nav.me', visible: (u) => hasScope(u, 'self:read') },
   { to: '/vaccination/sites', label: 'vaccination.nav.sites', visible: (u) => hasScope(u, 'vaccination:read') },
   { to: '/vaccination/supply', label: 'vaccination.nav.supply', visible: (u) => hasScope(u, 'vaccination:read') },
+  { to: '/vaccination/registrations', label: 'vaccination.nav.registrations', visible: (u) => hasScope(u, 'vaccination:read') && hasScope(u, 'people:read') },
+  { to: '/vaccination/targets', label: 'vaccination.nav.targets', visible: (u) => hasScope(u, 'vaccination:read') },
+  { to: '/vaccination/backfills', label: 'vaccination.nav.backfills', visible: (u) => hasScope(u, 'vaccination:read') && hasScope(u, 'people:read') },
+  { to: '/vaccination/adverse-events', label: 'vaccination.nav.adverseEvents', visible: (u) => hasScope(u, 'vaccination:read') },
+  { to: '/vaccination/catalog', label: 'vaccination.nav.catalog', visible: (u) => hasScope(u, 'vaccination:read') },
+  { to: '/vaccination/priority-groups', label: 'vaccination.nav.priorityGroups', visible: (u) => hasScope(u, 'vaccination:read') },
   { to: '/reports', label: 'reports.nav', visible: (u) => hasScope(u, 'reports:read') },
   { to: '/me/qr', label: 'checkins.nav.myQr', visible: (u) => hasScope(u, 'self:read') },
   { to: '/checkin', label: 'checkins.nav.scan', visible: (u) => hasScope(u, 'self:read') },

@@ -16,6 +16,11 @@ export function formatDate(iso: string | null | undefined): string {
   return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
+/** A calendar day given as ISO YYYY-MM-DD (a Viet Nam day from the server) as dd/MM/yyyy, with no time zone shift. */
+export function formatDay(iso: string | null | undefined): string {
+  return iso ? formatDate(`${iso.slice(0, 10)}T00:00:00`) : '—';
+}
+
 /** dd/MM/yyyy HH:mm:ss in local time. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -1,3 +1,4 @@
+import { ROLE_BY_CODE } from '@sen/domain';
 import { createContext, useContext } from 'react';
 import type { User } from '../api';
 
@@ -15,3 +16,7 @@ export const hasScope = (user: User, scope: string) => user.scopes.includes(scop
 /** Staff are users with any scope beyond reading their own record. */
 export const isStaffScopes = (scopes: readonly string[]) => scopes.some((s) => s !== 'self:read');
 export const isStaff = (user: User) => isStaffScopes(user.scopes);
+
+/** Holds the scope over the whole country: national rules (vaccine catalog, priority groups) need it. */
+export const holdsNationally = (user: User, scope: string) =>
+  user.roles.some((r) => r.areaCode === 'VN' && (ROLE_BY_CODE.get(r.code)?.scopes as readonly string[] | undefined)?.includes(scope));

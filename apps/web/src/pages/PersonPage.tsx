@@ -13,6 +13,7 @@ import { hasScope, useUser } from '../lib/user';
 import { AnchorLink } from '../components/links';
 import { PersonVaccination } from '../components/vaccination/MyVaccination';
 import { PersonCheckinActions } from '../components/checkins/PersonCheckinActions';
+import { RegisterPerson } from '../components/vaccination/RegisterPerson';
 
 const route = getRouteApi('/_app/people/$id');
 
@@ -33,6 +34,7 @@ function PersonView() {
   const person = useQuery(personQuery(id));
   const [editing, setEditing] = useState(false);
   const [addingMember, setAddingMember] = useState(false);
+  const [registering, setRegistering] = useState(false);
 
   const update = useMutation({
     mutationFn: (input: api.PersonInput) => {
@@ -133,6 +135,20 @@ function PersonView() {
 
       {!p.mergedInto && <PersonCheckinActions personId={p.id} />}
       {hasScope(user, 'vaccination:read') && !p.mergedInto && <PersonVaccination personId={p.id} />}
+      {hasScope(user, 'vaccination:write') && !p.mergedInto && (
+        <Group gap="xs">
+          <Button variant="light" onClick={() => setRegistering(true)}>
+            {t('vaccination.registrations.registerThis')}
+          </Button>
+          <Button variant="default" onClick={() => void navigate({ to: '/vaccination/backfills', search: { personId: p.id } })}>
+            {t('vaccination.backfill.forThis')}
+          </Button>
+        </Group>
+      )}
+
+      <Modal opened={registering} onClose={() => setRegistering(false)} title={t('vaccination.registrations.forName', { name: p.fullName })} size="lg">
+        <RegisterPerson person={p} />
+      </Modal>
 
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('person.editTitle')} size="lg" closeOnClickOutside={false}>
         {conflict && (

@@ -1,22 +1,12 @@
-import { Alert, Badge, Button, Card, Group, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../../api';
 import { formatDate, formatDateTime } from '../../lib/format';
-import { AreaPicker } from '../AreaPicker';
 import { ProblemAlert } from '../ProblemAlert';
 import { PageLoader, useVaccineName } from './common';
 import * as v from './vaccinationApi';
-import { DayInput } from './DayInput';
-
-interface PriorityGroup {
-  code: string;
-  rank: number;
-  nameVi: string;
-  nameEn: string;
-  active: boolean;
-}
+import { RegistrationForm } from './RegistrationForm';
 
 const day = (iso: string) => formatDate(`${iso}T00:00:00`);
 
@@ -100,35 +90,10 @@ function DoseHistory({ history, testId }: { history: UseQueryResult<Awaited<Retu
 }
 
 function Registrations({ communeCode }: { communeCode: string | null }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const registrations = useQuery({ queryKey: ['me', 'registrations'], queryFn: ({ signal }) => v.myRegistrations(signal), retry: false });
-  const groups = useQuery({
-    queryKey: ['vaccination', 'priority-groups'],
-    queryFn: ({ signal }) => request<{ items: PriorityGroup[] }>('GET', '/api/vaccination/priority-groups', { signal }),
-    retry: false,
-    staleTime: 60 * 60_000,
-  });
-  const [id, setId] = useState(() => v.clientId());
-  const [group, setGroup] = useState<string | null>(null);
-  const [areaCode, setAreaCode] = useState<string | null>(communeCode);
-  const [preferredDate, setPreferredDate] = useState('');
-  const [note, setNote] = useState('');
-  const register = useMutation({
-    mutationFn: () =>
-      v.registerMe({
-        id,
-        ...(group ? { priorityGroup: group } : {}),
-        ...(areaCode ? { areaCode } : {}),
-        ...(preferredDate ? { preferredDate } : {}),
-        ...(note.trim() ? { note: note.trim() } : {}),
-      }),
-    onSuccess: () => {
-      setId(v.clientId());
-      setNote('');
-      void queryClient.invalidateQueries({ queryKey: ['me', 'registrations'] });
-    },
-  });
+  const [registered, setRegistered] = useState(false);
   const cancel = useMutation({
     mutationFn: (regId: string) => v.cancelRegistration(regId),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['me', 'registrations'] }),
@@ -146,7 +111,7 @@ function Registrations({ communeCode }: { communeCode: string | null }) {
         </Text>
       )}
       {items.map((r) => (
-        <Group key={r.id} gap="xs">
+        <Group key={r.id} gap="xs" data-testid="my-registration">
           <Text size="sm">{formatDate(r.createdAt)}</Text>
           <Badge variant="light">{t(`vaccination.registrationStatus.${r.status}`, { defaultValue: r.status })}</Badge>
           {r.preferredDate && <Text size="sm">{t('vaccination.me.wantedOn', { date: day(r.preferredDate) })}</Text>}
@@ -173,36 +138,17 @@ function Registrations({ communeCode }: { communeCode: string | null }) {
           ))}
         </Stack>
       )}
-      {register.isSuccess && <Alert color="green">{t('vaccination.me.registered')}</Alert>}
+      {registered && <Alert color="green">{t('vaccination.me.registered')}</Alert>}
       {!open && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            register.mutate();
+        <RegistrationForm
+          communeCode={communeCode}
+          submit={v.registerMe}
+          submitLabel={t('vaccination.me.register')}
+          onDone={() => {
+            setRegistered(true);
+            void queryClient.invalidateQueries({ queryKey: ['me', 'registrations'] });
           }}
-        >
-          <Stack gap="xs">
-            <AreaPicker label={t('vaccination.me.area')} description={t('vaccination.me.areaHelp')} kind="commune" value={areaCode} onChange={(c) => setAreaCode(c)} required />
-            <DayInput label={t('vaccination.me.preferredDate')} value={preferredDate} onChange={setPreferredDate} />
-            {!groups.isError && (
-              <Select
-                label={t('vaccination.me.priorityGroup')}
-                data={(groups.data?.items ?? []).filter((g) => g.active).map((g) => ({ value: g.code, label: `${g.rank}. ${i18n.language === 'en' ? g.nameEn : g.nameVi}` }))}
-                value={group}
-                onChange={setGroup}
-                clearable
-                searchable
-              />
-            )}
-            <Textarea label={t('vaccination.me.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} autosize minRows={2} />
-            <ProblemAlert error={register.error} />
-            <Group>
-              <Button type="submit" disabled={!areaCode} loading={register.isPending}>
-                {t('vaccination.me.register')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        />
       )}
     </Stack>
   );

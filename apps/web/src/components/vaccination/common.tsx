@@ -1,8 +1,10 @@
-import { Badge, Center, Loader } from '@mantine/core';
+import { Badge, Button, Center, Group, Loader, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { CATALOG_VERSIONS } from '@sen/domain';
 import { useContext } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../lib/format';
+import { areaQuery } from '../../lib/queries';
 import { UserContext } from '../../lib/user';
 import * as v from './vaccinationApi';
 
@@ -43,4 +45,39 @@ export function OutcomeBadge({ outcome }: { outcome: v.ScreeningOutcome }) {
 /** Today as the Viet Nam calendar day (UTC+7 all year), YYYY-MM-DD. */
 export function vnToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** An area's full label ("Phường Ba Đình, Thành phố Hà Nội") from its code; the code until it loads. */
+export function AreaName({ code }: { code: string | null | undefined }) {
+  const area = useQuery({ ...areaQuery(code ?? ''), enabled: !!code });
+  if (!code) return <>—</>;
+  return <>{area.data ? (area.data.area.label ?? area.data.area.fullName) : code}</>;
+}
+
+/** "Rows 101-200" with previous and next, for lists the server pages by offset. */
+export function Pager({ offset, count, hasMore, pageSize, onPage }: { offset: number; count: number; hasMore: boolean; pageSize: number; onPage: (offset: number) => void }) {
+  const { t } = useTranslation();
+  if (offset === 0 && !hasMore) return null;
+  return (
+    <Group justify="space-between" p="sm">
+      <Text size="sm" c="dimmed">
+        {t('people.showing', { from: formatNumber(offset + 1), to: formatNumber(offset + count) })}
+      </Text>
+      <Group gap="xs">
+        <Button size="xs" variant="default" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - pageSize))}>
+          ← {t('common.previous')}
+        </Button>
+        <Button size="xs" variant="default" disabled={!hasMore} onClick={() => onPage(offset + pageSize)}>
+          {t('common.next')} →
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
+/** A session and, once it is known, its site (the session page and its invitations share both queries). */
+export function useSessionAndSite(id: string) {
+  const session = useQuery({ queryKey: ['vaccination', 'session', id], queryFn: ({ signal }) => v.getSession(id, signal) });
+  const site = useQuery({ queryKey: ['vaccination', 'site', session.data?.siteId], queryFn: ({ signal }) => v.getSite(session.data!.siteId, signal), enabled: !!session.data });
+  return { session, site };
 }

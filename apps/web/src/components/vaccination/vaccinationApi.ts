@@ -3,6 +3,7 @@
  * apps/server/src/modules/vaccination/{schemas,sites-schemas}.ts; the site workflow and reports follow the routes of
  * the "sessions" and "reports" modules. Every shape lives here so a change on the server is one edit.
  */
+import type { BoosterRule, CatalogVersion, MixedSchedule, VaccineDefinition } from '@sen/domain';
 import { request } from '../../api';
 
 type Q = Record<string, string | number | null | undefined>;
@@ -32,6 +33,8 @@ export interface CatalogVaccine {
   minAgeYears: number;
   maxAgeYears: number | null;
   defaultDosesPerVial: number;
+  /** Sputnik V: the component of each primary dose (I, II); null when every dose is the same. */
+  components: string[] | null;
 }
 export interface Catalog {
   version: number;
@@ -380,7 +383,8 @@ export const createSession = (body: SessionInput) => request<Session>('POST', '/
 export const changeSessionStatus = (id: string, change: 'open' | 'close') => request<Session>('POST', `/api/vaccination/sessions/${enc(id)}/${change}`, { body: {} });
 export const listArrivals = (sessionId: string, signal?: AbortSignal) =>
   request<{ items: Arrival[] }>('GET', `/api/vaccination/sessions/${enc(sessionId)}/arrivals`, { signal });
-export const recordArrival = (sessionId: string, body: { id: string; personId?: string; idNumber?: string; method?: Arrival['method'] }) =>
+/** One of personId, idNumber or personToken (the person's signed QR as scanned: the server then records method qr). */
+export const recordArrival = (sessionId: string, body: { id: string; personId?: string; idNumber?: string; personToken?: string; method?: Arrival['method'] }) =>
   request<Arrival>('POST', `/api/vaccination/sessions/${enc(sessionId)}/arrivals`, { body });
 export const recordScreening = (body: ScreeningInput) => request<Screening>('POST', '/api/vaccination/screenings', { body });
 export const recordDose = (body: DoseInput) => request<Dose>('POST', '/api/vaccination/doses', { body });
@@ -478,4 +482,190 @@ export function reportCsvUrl(report: ReportName | 'doses', query: ReportFilter &
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') usp.set(k, String(v));
   usp.set('format', 'csv');
   return `/api/reports/${report}?${usp.toString()}`;
+}
+
+// ---- catalog versions and priority groups (apps/server/src/modules/vaccination/{catalog-versions,priority-groups}.ts) ----
+export type { BoosterRule, CatalogVersion, MixedSchedule, VaccineDefinition };
+/** A new version = the latest with changes, from a day after it (national administrators only). */
+export interface CatalogVersionInput {
+  validFrom: string;
+  source: string;
+  vaccineChanges?: (Partial<VaccineDefinition> & { code: string })[];
+  addVaccines?: VaccineDefinition[];
+  mixedSchedules?: MixedSchedule[];
+  booster?: BoosterRule | null;
+}
+export const listCatalogVersions = (signal?: AbortSignal) => request<{ items: CatalogVersion[] }>('GET', '/api/vaccination/catalog/versions', { signal });
+export const getCatalogVersion = (version: number, signal?: AbortSignal) => request<CatalogVersion>('GET', `/api/vaccination/catalog/versions/${version}`, { signal });
+export const createCatalogVersion = (body: CatalogVersionInput) => request<CatalogVersion>('POST', '/api/vaccination/catalog/versions', { body });
+
+export interface PriorityGroup {
+  code: string;
+  rank: number;
+  nameVi: string;
+  nameEn: string;
+  active: boolean;
+}
+export const listPriorityGroups = (signal?: AbortSignal) => request<{ items: PriorityGroup[] }>('GET', '/api/vaccination/priority-groups', { signal });
+/** Every group in priority order (a group is never removed: deactivate it). */
+export const updatePriorityGroups = (groups: Omit<PriorityGroup, 'rank'>[]) => request<{ items: PriorityGroup[] }>('PUT', '/api/vaccination/priority-groups', { body: { groups } });
+
+// ---- target lists and their imports (apps/server/src/modules/vaccination/targets-routes.ts) ----
+export interface TargetList {
+  id: string;
+  name: string;
+  areaCode: string;
+  createdAt: string;
+  entries: number;
+}
+export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+export interface TargetImport {
+  id: string;
+  listId: string;
+  fileName: string;
+  format: string;
+  sizeBytes: number;
+  status: ImportStatus;
+  rowsTotal: number;
+  rowsProcessed: number;
+  rowsOk: number;
+  rowsFailed: number;
+  peopleCreated: number;
+  peopleLinked: number;
+  /** 0 to 1. */
+  progress: number;
+  failure: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** The per-row error report (CSV), for the uploader. */
+  errorsUrl: string;
+}
+export interface TargetEntry {
+  id: string;
+  personId: string;
+  fullName: string;
+  birthDate: string | null;
+  communeCode: string | null;
+  priorityGroup: string | null;
+  rowNumber: number | null;
+  importId: string | null;
+}
+export const listTargetLists = (query: { limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: TargetList[]; hasMore: boolean }>('GET', '/api/vaccination/target-lists', { query, signal });
+export const createTargetList = (body: { name: string; areaCode: string }) => request<TargetList>('POST', '/api/vaccination/target-lists', { body });
+export const listTargetEntries = (listId: string, query: { limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: TargetEntry[]; hasMore: boolean }>('GET', `/api/vaccination/target-lists/${enc(listId)}/entries`, { query, signal });
+export const listTargetImports = (listId: string, signal?: AbortSignal) => request<{ items: TargetImport[] }>('GET', `/api/vaccination/target-lists/${enc(listId)}/imports`, { signal });
+export const getTargetImport = (id: string, signal?: AbortSignal) => request<TargetImport>('GET', `/api/vaccination/target-imports/${enc(id)}`, { signal });
+
+const UPLOAD_TYPES: Record<string, string> = { csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+/** The file itself is the body; its type comes from the extension (Windows browsers call a CSV application/vnd.ms-excel). */
+export function uploadTargetFile(listId: string, file: File) {
+  const type = UPLOAD_TYPES[file.name.toLowerCase().split('.').pop() ?? ''] ?? 'application/octet-stream';
+  return request<TargetImport>('POST', `/api/vaccination/target-lists/${enc(listId)}/imports`, { query: { fileName: file.name }, file: file.slice(0, file.size, type) });
+}
+
+// ---- registrations by staff, invitations ----
+export interface StaffRegistrationInput extends SelfRegistrationInput {
+  personId: string;
+  siteId?: string;
+}
+export type RegistrationStatus = 'active' | 'cancelled' | 'done';
+export const registerPerson = (body: StaffRegistrationInput) => request<Registration>('POST', '/api/vaccination/registrations', { body });
+export const listRegistrations = (query: { area?: string; status?: RegistrationStatus; siteId?: string; personId?: string; limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: (Registration & { fullName?: string })[]; hasMore: boolean }>('GET', '/api/vaccination/registrations', { query, signal });
+
+export interface InvitationResult {
+  invited: number;
+  capacity: number;
+  alreadyInvited: number;
+  skippedNotDue: number;
+  skippedNotEligible: number;
+  waiting: number;
+}
+export interface SessionInvitation {
+  id: string;
+  personId: string;
+  fullName: string;
+  status: Invitation['status'];
+  priorityRank: number | null;
+  dueOn: string | null;
+  registrationId: string | null;
+  targetEntryId: string | null;
+  createdAt: string;
+}
+export const generateInvitations = (sessionId: string) => request<InvitationResult>('POST', `/api/vaccination/sessions/${enc(sessionId)}/invitations`);
+export const listInvitations = (sessionId: string, query: { limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: SessionInvitation[]; hasMore: boolean }>('GET', `/api/vaccination/sessions/${enc(sessionId)}/invitations`, { query, signal });
+
+// ---- backfill and its review ----
+export interface BackfillInput {
+  id: string;
+  personId: string;
+  vaccineCode: string;
+  administeredOn: string;
+  doseNumber?: number;
+  component?: string;
+  lotNumber?: string;
+  place?: string;
+  source: string;
+  evidenceNote: string;
+  override?: { reason: string };
+}
+export interface BackfilledDose extends Dose {
+  fullName?: string;
+  reviewStatus: 'pending' | 'confirmed' | 'rejected';
+  backfillSource: string | null;
+  evidenceNote: string | null;
+  recordedAt: string;
+  recordedBy: string | null;
+}
+export const recordBackfill = (body: BackfillInput) => request<BackfilledDose>('POST', '/api/vaccination/backfills', { body });
+export const listUnverified = (query: { limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: BackfilledDose[]; hasMore: boolean }>('GET', '/api/vaccination/backfills/unverified', { query, signal });
+export const reviewBackfill = (id: string, body: { decision: 'confirm' | 'reject'; note?: string }) =>
+  request<BackfilledDose>('POST', `/api/vaccination/backfills/${enc(id)}/review`, { body });
+
+// ---- adverse events and causality ----
+/** WHO AEFI causality: A1-A4 consistent, B1/B2 indeterminate, C coincidental, D unclassifiable. */
+export const CAUSALITY_CLASSES = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'C', 'D'] as const;
+export type Causality = (typeof CAUSALITY_CLASSES)[number];
+export interface AdverseEvent {
+  id: string;
+  doseId: string;
+  personId: string;
+  product: string;
+  vaccineCode: string;
+  siteId: string | null;
+  sessionId: string | null;
+  onsetAt: string;
+  symptoms: string[];
+  serious: boolean;
+  severity: (typeof AEFI_SEVERITIES)[number];
+  outcome: (typeof AEFI_OUTCOMES)[number];
+  description: string | null;
+  causality: Causality | null;
+  causalityNote: string | null;
+  causalitySetAt: string | null;
+  reportedAt: string;
+}
+export const listAdverseEvents = (query: { serious?: 'true' | 'false'; pendingCausality?: 'true' | 'false'; personId?: string; limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: AdverseEvent[]; hasMore: boolean }>('GET', '/api/vaccination/adverse-events', { query, signal });
+export const setCausality = (id: string, body: { causality: Causality; note?: string }) =>
+  request<AdverseEvent>('POST', `/api/vaccination/adverse-events/${enc(id)}/causality`, { body });
+
+// ---- lot traceability: doses given from a lot (apps/server/src/modules/reports/lot-doses.ts) ----
+export interface LotDosesPage extends ReportTable {
+  /** The cursor of the next page (the last dose id of this one), null on the last page. */
+  nextAfter: string | null;
+}
+export const lotDoses = (lotId: string, query: { after?: string; limit?: number }, signal?: AbortSignal) =>
+  request<LotDosesPage>('GET', `/api/reports/lots/${enc(lotId)}/doses`, { query, signal });
+/** The same page as CSV, for the browser to download with the session cookie. */
+export function lotDosesCsvUrl(lotId: string, query: { after?: string; limit?: number }): string {
+  const usp = new URLSearchParams({ format: 'csv' });
+  if (query.after) usp.set('after', query.after);
+  if (query.limit) usp.set('limit', String(query.limit));
+  return `/api/reports/lots/${enc(lotId)}/doses?${usp.toString()}`;
 }

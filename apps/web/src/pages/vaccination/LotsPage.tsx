@@ -1,5 +1,5 @@
-import { Badge, Breadcrumbs, Button, Card, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Badge, Breadcrumbs, Button, Card, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { AnchorLink } from '../../components/links';
 import { catalogQuery, PageLoader, useVaccineName } from '../../components/vaccination/common';
 import * as v from '../../components/vaccination/vaccinationApi';
-import { formatDate, formatDateTime, formatNumber, parseDayInput } from '../../lib/format';
+import { formatBirthDate, formatDate, formatDateTime, formatDay, formatNumber, parseDayInput } from '../../lib/format';
 import { hasScope, useUser } from '../../lib/user';
 
 export function LotsPage() {
@@ -199,6 +199,7 @@ export function LotTracePage() {
 
 function LotTrace() {
   const { t } = useTranslation();
+  const user = useUser();
   const { id } = traceRoute.useParams();
   const vaccineName = useVaccineName();
   const trace = useQuery({ queryKey: ['vaccination', 'trace', id], queryFn: ({ signal }) => v.traceLot(id, signal) });
@@ -282,6 +283,92 @@ function LotTrace() {
           </Text>
         )}
       </Card>
+      {hasScope(user, 'people:read') && <LotDoses lotId={lot.id} />}
     </Stack>
+  );
+}
+
+const DOSES_PAGE = 100;
+const CSV_PAGE = 1000;
+
+/** The doses given from the lot and who received them (a recall's call list), a page at a time, with the page as CSV. */
+function LotDoses({ lotId }: { lotId: string }) {
+  const { t } = useTranslation();
+  // Cursors of the pages seen so far: the server pages by the last dose id, so going back is going to a known cursor.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const after = cursors.at(-1);
+  const page = useQuery({
+    queryKey: ['vaccination', 'lot-doses', lotId, after ?? ''],
+    queryFn: ({ signal }) => v.lotDoses(lotId, { ...(after ? { after } : {}), limit: DOSES_PAGE }, signal),
+    placeholderData: keepPreviousData,
+  });
+  const rows = page.data?.rows ?? [];
+  const text = (x: v.Cell | undefined) => (x === null || x === undefined ? '—' : String(x));
+  return (
+    <Card withBorder padding={0}>
+      <Group justify="space-between" p="sm">
+        <Text fw={600}>{t('vaccination.lots.doses')}</Text>
+        <Anchor href={v.lotDosesCsvUrl(lotId, { ...(after ? { after } : {}), limit: CSV_PAGE })} download size="sm" data-testid="lot-doses-csv">
+          {t('vaccination.lots.dosesCsv', { n: formatNumber(CSV_PAGE) })}
+        </Anchor>
+      </Group>
+      {page.isPending ? (
+        <PageLoader />
+      ) : page.isError ? (
+        <ProblemAlert error={page.error} />
+      ) : rows.length === 0 ? (
+        <Text size="sm" c="dimmed" p="sm">
+          {t('vaccination.lots.noDoses')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped data-testid="lot-doses">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('vaccination.me.date')}</Table.Th>
+                <Table.Th>{t('person.fullName')}</Table.Th>
+                <Table.Th>{t('person.birthDate')}</Table.Th>
+                <Table.Th>{t('person.phone')}</Table.Th>
+                <Table.Th>{t('vaccination.me.dose')}</Table.Th>
+                <Table.Th>{t('vaccination.sites.name')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((r) => (
+                <Table.Tr key={text(r.doseId)}>
+                  <Table.Td>{formatDay(text(r.day))}</Table.Td>
+                  <Table.Td>
+                    <AnchorLink to="/people/$id" params={{ id: text(r.personId) }}>
+                      {text(r.fullName)}
+                    </AnchorLink>
+                  </Table.Td>
+                  <Table.Td>{formatBirthDate(r.birthDate === null || r.birthDate === undefined ? null : String(r.birthDate))}</Table.Td>
+                  <Table.Td>{text(r.phone)}</Table.Td>
+                  <Table.Td>
+                    {t(`vaccination.doseKind.${text(r.doseKind)}`, { n: r.doseNumber })}
+                    {r.reviewStatus === 'pending' && (
+                      <Badge ml={6} color="gray" variant="light">
+                        {t('vaccination.me.unverified')}
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{text(r.site)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {(cursors.length > 1 || page.data?.nextAfter) && (
+        <Group justify="flex-end" gap="xs" p="sm">
+          <Button size="xs" variant="default" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            ← {t('common.previous')}
+          </Button>
+          <Button size="xs" variant="default" disabled={!page.data?.nextAfter} onClick={() => setCursors((c) => [...c, page.data!.nextAfter!])}>
+            {t('common.next')} →
+          </Button>
+        </Group>
+      )}
+    </Card>
   );
 }

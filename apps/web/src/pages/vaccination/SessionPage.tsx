@@ -1,16 +1,17 @@
 import { Alert, Badge, Breadcrumbs, Button, Card, Group, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi } from '@tanstack/react-router';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getPerson, type PersonSummary } from '../../api';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { AnchorLink } from '../../components/links';
+import { QrScanner } from '../../components/checkins/QrScanner';
 import { InjectionForm } from '../../components/vaccination/InjectionForm';
 import { AdverseEventForm, ObservationBoard } from '../../components/vaccination/ObservationBoard';
 import { dismiss, useOfflineQueue } from '../../components/vaccination/offlineQueue';
-import { PageLoader, useVaccineName } from '../../components/vaccination/common';
+import { PageLoader, useSessionAndSite, useVaccineName } from '../../components/vaccination/common';
 import { PersonLookup } from '../../components/vaccination/PersonLookup';
 import { ScreeningForm, type ScreeningDone } from '../../components/vaccination/ScreeningForm';
 import * as v from '../../components/vaccination/vaccinationApi';
@@ -37,12 +38,7 @@ interface Current {
 function SessionView() {
   const { id } = route.useParams();
   const queryClient = useQueryClient();
-  const session = useQuery({ queryKey: ['vaccination', 'session', id], queryFn: ({ signal }) => v.getSession(id, signal) });
-  const site = useQuery({
-    queryKey: ['vaccination', 'site', session.data?.siteId],
-    queryFn: ({ signal }) => v.getSite(session.data!.siteId, signal),
-    enabled: !!session.data,
-  });
+  const { session, site } = useSessionAndSite(id);
   if (session.isPending || (session.data && site.isPending)) return <PageLoader />;
   if (session.isError) return <ProblemAlert error={session.error} />;
   if (site.isError) return <ProblemAlert error={site.error} />;
@@ -52,6 +48,7 @@ function SessionView() {
 
 function Workflow({ session, site, refresh }: { session: v.Session; site: v.Site; refresh: () => void }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const user = useUser();
   const vaccineName = useVaccineName();
   const queryClient = useQueryClient();
@@ -76,9 +73,10 @@ function Workflow({ session, site, refresh }: { session: v.Session; site: v.Site
       setStep('screening');
     },
   });
+  // A raw person id typed or pasted, or the person's signed QR as scanned: the server resolves both to the person.
   const checkInById = useMutation({
-    mutationFn: async (personId: string) => {
-      const arrival = await v.recordArrival(session.id, { id: v.clientId(), personId, method: 'person_id' });
+    mutationFn: async (who: { personId: string } | { personToken: string }) => {
+      const arrival = await v.recordArrival(session.id, { id: v.clientId(), ...('personId' in who ? { ...who, method: 'person_id' as const } : who) });
       const person = await getPerson(arrival.personId);
       return { id: person.id, name: person.fullName };
     },
@@ -113,6 +111,9 @@ function Workflow({ session, site, refresh }: { session: v.Session; site: v.Site
           </Text>
         </div>
         <Group>
+          <Button size="md" variant="subtle" onClick={() => void navigate({ to: '/vaccination/sessions/$id/invitations', params: { id: session.id } })}>
+            {t('vaccination.invitations.title')}
+          </Button>
           <Badge size="lg" variant="light">
             {t(`vaccination.sessionStatus.${session.status}`)}
           </Badge>
@@ -180,7 +181,15 @@ function Workflow({ session, site, refresh }: { session: v.Session; site: v.Site
           <Stack gap="md">
             {!usable && <Alert color="gray">{t('vaccination.sessions.notOpen')}</Alert>}
             <ProblemAlert error={checkIn.error ?? checkInById.error} />
-            <PersonLookup actionLabel={t('vaccination.workflow.checkIn')} onPick={(p) => checkIn.mutate(p)} onPickId={(id) => checkInById.mutate(id)} />
+            {usable && (
+              <Card withBorder padding="sm">
+                <Text fw={600} mb="xs">
+                  {t('vaccination.workflow.scanQr')}
+                </Text>
+                <QrScanner testId="person-qr-upload" busy={checkInById.isPending} onResult={(token) => checkInById.mutate({ personToken: token.trim() })} />
+              </Card>
+            )}
+            <PersonLookup actionLabel={t('vaccination.workflow.checkIn')} onPick={(p) => checkIn.mutate(p)} onPickId={(id) => checkInById.mutate({ personId: id })} />
             <ArrivalsList
               arrivals={arrivals.data?.items ?? []}
               error={arrivals.error}

@@ -98,6 +98,11 @@ function Sessions({ site }: { site: v.Site }) {
                   <Badge variant="light">{t(`vaccination.sessionStatus.${s.status}`)}</Badge>
                 </Table.Td>
                 <Table.Td ta="right">{t('vaccination.sessions.counts', { doses: formatNumber(s.doses ?? 0), capacity: formatNumber(s.capacity) })}</Table.Td>
+                <Table.Td ta="right">
+                  <AnchorLink to="/vaccination/sessions/$id/invitations" params={{ id: s.id }} size="sm">
+                    {t('vaccination.invitations.title')}
+                  </AnchorLink>
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
