@@ -19,7 +19,7 @@ export async function createCertificatesTestApp(options: { jobs?: Jobs } = {}): 
   return { ...t, keysDir };
 }
 
-export async function call(t: TestApp, cookie: string | null, method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export async function call(t: TestApp, cookie: string | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
   return t.app.inject({ method, url, headers: { ...(cookie ? { cookie } : {}), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
 }
 

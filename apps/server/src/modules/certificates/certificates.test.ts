@@ -351,5 +351,41 @@ describe.skipIf(!hasTools)('PDF certificate read by an independent QR decoder (z
     expect(r.valid).toBe(true);
     expect(r.payload?.nam.gn).toBe('Thị Ngọc Hương');
   });
+
+  it('prints what was signed (pdftotext): the registry edited since does not change an issued certificate', async () => {
+    const p = await createPerson(t, cookies.national!, BA_DINH, { fullName: 'Hoàng Văn Tâm', birthDate: '1971-02-03' });
+    await insertDose(t, p, { ...AZ, day: '2021-06-01', number: 1 });
+    await insertDose(t, p, { ...PFIZER, day: '2021-08-01', number: 2 });
+    const cert = (await ok<IssueOut>(issue(cookies.national!, p))).issued[0]!;
+    // Edited behind issuance's back (no re-issue in this app): the old certificate still says the old name.
+    await sql`UPDATE people SET full_name = 'Hoàng Văn Tấn', birth_date = '1972-03-04' WHERE id = ${p}`.execute(t.conn.db);
+    const textOf = async (url: string) => {
+      const res = await call(t, cookies.national!, 'GET', url);
+      expect(res.statusCode).toBe(200);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'sen-cert-text-'));
+      writeFileSync(path.join(dir, 'c.pdf'), res.rawPayload);
+      return execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'c.pdf'), '-']).toString('utf8');
+    };
+    const text = await textOf(`/api/certificates/${cert.id}/pdf`);
+    expect(text).toContain('Hoàng Văn Tâm');
+    expect(text).toContain('03/02/1971');
+    expect(text).not.toContain('Tấn');
+    expect(text).not.toContain('1972');
+    expect(text).toContain('2/2');
+    expect(text).toContain('01/08/2021');
+    expect(text).toContain('Pfizer-BioNTech');
+    expect(text).toContain(cert.uvci);
+
+    const fr = new Date(Date.now() + 7 * 3600_000 - 15 * 86400_000).toISOString().slice(0, 10);
+    const rec = await ok<{ issued: { id: string } }>(call(t, cookies.national!, 'POST', `/api/people/${p}/recovery-certificates`, { firstPositiveOn: fr }), 201);
+    const recText = await textOf(`/api/certificates/${rec.issued.id}/pdf`);
+    const vi = (iso: string) => iso.split('-').reverse().join('/');
+    const plus = (n: number) => new Date(Date.parse(`${fr}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
+    expect(recText).toContain('CHỨNG NHẬN KHỎI BỆNH COVID-19');
+    expect(recText).toContain('Hoàng Văn Tấn'); // issued after the edit: the name as it is now
+    expect(recText).toContain(vi(fr));
+    expect(recText).toContain(vi(plus(11)));
+    expect(recText).toContain(vi(plus(180)));
+  });
 });
 if (!hasTools) console.warn('SKIPPED the PDF QR test: install zbar-tools and poppler-utils (zbarimg, pdftoppm) to run it');

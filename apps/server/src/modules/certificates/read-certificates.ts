@@ -1,6 +1,5 @@
 import { decodeHcert, evaluateQrColour, type Dcc } from '@sen/certs';
-import { certifiableDoses, notFound, type RecordedDose } from '@sen/domain';
-import type { Database } from '@sen/db';
+import { AppError, notFound } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
@@ -24,26 +23,16 @@ export async function listPersonCertificates(deps: Deps, ctx: RequestContext, pe
   return rows.map(certificateView);
 }
 
-async function dosesForPdf(db: Database, cert: CertificateRow) {
-  const rows = await db
-    .selectFrom('doses')
-    .select(['id', 'product', 'vaccine_code', 'administered_at', 'administered_on', 'dose_kind', 'dose_number', 'verified', 'source'])
-    .where('person_id', '=', cert.person_id)
-    .execute();
-  const recorded: RecordedDose[] = rows.map((d) => ({
-    id: d.id, product: d.vaccine_code || d.product, administeredAt: new Date(d.administered_at), administeredOn: String(d.administered_on),
-    doseKind: d.dose_kind as RecordedDose['doseKind'], doseNumber: d.dose_number, verified: d.verified, source: d.source as RecordedDose['source'],
-  }));
-  const all = certifiableDoses(recorded);
-  const upTo = all.findIndex((d) => d.doseId === cert.dose_id);
-  const products = new Map(rows.map((r) => [r.id, r.product]));
-  return (upTo < 0 ? [] : all.slice(0, upTo + 1)).map((d) => ({ on: d.administeredOn, product: products.get(d.doseId) ?? null, number: d.doseNumber }));
-}
-
-async function renderCertificate(deps: Deps, cert: CertificateRow): Promise<{ pdf: Buffer; fileName: string }> {
-  const person = await findPersonForCertificate(deps.db, cert.person_id);
-  const pdf = await certificatePdf(cert, { fullName: person?.full_name ?? '', birthDate: person?.birth_date ?? null }, await dosesForPdf(deps.db, cert));
-  return { pdf, fileName: `Chứng nhận tiêm chủng ${cert.dose_number}-${cert.series_doses} ${String(cert.event_on)}.pdf` };
+/**
+ * The PDF shows what was signed: name, birth date and event come from the stored DCC, never from the registry as it
+ * is today (a corrected name is a new certificate, not a different print of the old one).
+ */
+async function renderCertificate(cert: CertificateRow): Promise<{ pdf: Buffer; fileName: string }> {
+  const dcc = decodeHcert(cert.hcert).claims?.dcc as Dcc | undefined;
+  if (!dcc) throw new AppError('certificate_unreadable', 'The stored certificate cannot be decoded', { certificateId: cert.id }, 500);
+  const pdf = await certificatePdf(cert, dcc);
+  const title = dcc.r ? `Chứng nhận khỏi bệnh ${String(cert.event_on)}` : `Chứng nhận tiêm chủng ${cert.dose_number}-${cert.series_doses} ${String(cert.event_on)}`;
+  return { pdf, fileName: `${title}.pdf` };
 }
 
 /** Staff print a certificate for a person without a smartphone (audited as a read of health data). */
@@ -53,7 +42,7 @@ export async function staffCertificatePdf(deps: Deps, ctx: RequestContext, id: s
   await staffPerson(deps, ctx, cert.person_id).catch(() => {
     throw notFound('Certificate', { certificateId: id });
   });
-  const out = await renderCertificate(deps, cert);
+  const out = await renderCertificate(cert);
   await recordAudit(deps.db, ctx, { action: 'certificate.print', entityType: 'certificate', entityId: id, areaPath: cert.area_path, details: { personId: cert.person_id } });
   return out;
 }
@@ -83,7 +72,7 @@ async function ownCertificate(deps: Deps, ctx: RequestContext, id: string): Prom
 export async function myCertificatePdf(deps: Deps, ctx: RequestContext, id: string) {
   const cert = await ownCertificate(deps, ctx, id);
   if (cert.status !== 'valid') throw notFound('Certificate', { certificateId: id, status: cert.status });
-  const out = await renderCertificate(deps, cert);
+  const out = await renderCertificate(cert);
   await recordAudit(deps.db, ctx, { action: 'certificate.download', entityType: 'certificate', entityId: id, areaPath: cert.area_path, details: { via: 'self' } });
   return out;
 }
