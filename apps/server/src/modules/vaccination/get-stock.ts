@@ -5,11 +5,12 @@ import { loadStoreFor } from './store-access';
 
 /**
  * A store's stock per lot: doses on hand (from stock_balances, kept with the ledger) and doses shipped to it but
- * not yet confirmed (in transit: not on hand here nor at the sender), with the incoming shipments to confirm.
+ * not yet confirmed (in transit: not on hand here nor at the sender), with the incoming shipments to confirm; the
+ * doses allocated from here to other stores (reserved: not available) and those other stores hold for this one.
  */
 export async function getStock(deps: Deps, ctx: RequestContext, storeId: string) {
   const store = await loadStoreFor(deps.db, ctx, storeId, 'vaccination:read');
-  const [rows, incoming] = await Promise.all([
+  const [rows, incoming, held, heldForUs] = await Promise.all([
     sql<{ lot_id: string; vaccine_code: string; lot_number: string; expiry_date: string; recalled: boolean; on_hand: number; in_transit: number }>`
       WITH t AS (
         SELECT lot_id, sum(doses)::int AS doses FROM shipments WHERE to_store_id = ${store.id} AND status = 'in_transit' GROUP BY lot_id
@@ -23,13 +24,21 @@ export async function getStock(deps: Deps, ctx: RequestContext, storeId: string)
       ORDER BY l.vaccine_code, l.expiry_date, l.lot_number`.execute(deps.db),
     deps.db.selectFrom('shipments').select(['id', 'from_store_id', 'to_store_id', 'lot_id', 'doses', 'status', 'shipped_at', 'received_at'])
       .where('to_store_id', '=', store.id).where('status', '=', 'in_transit').orderBy('id').limit(500).execute(),
+    deps.db.selectFrom('stock_reservations as r').innerJoin('vaccine_stores as s', 's.id', 'r.for_store_id')
+      .select(['r.lot_id', 'r.for_store_id', 's.name', 'r.doses_reserved']).where('r.store_id', '=', store.id).where('r.doses_reserved', '>', 0).orderBy('s.name').orderBy('r.lot_id').execute(),
+    deps.db.selectFrom('stock_reservations as r').innerJoin('vaccine_stores as s', 's.id', 'r.store_id')
+      .select(['r.lot_id', 'r.store_id', 's.name', 'r.doses_reserved']).where('r.for_store_id', '=', store.id).where('r.doses_reserved', '>', 0).orderBy('s.name').orderBy('r.lot_id').execute(),
   ]);
+  const reservedByLot = new Map<string, number>();
+  for (const r of held) reservedByLot.set(r.lot_id, (reservedByLot.get(r.lot_id) ?? 0) + r.doses_reserved);
   return {
     store: storeView(store),
     items: rows.rows.map((r) => ({
       lotId: r.lot_id, vaccineCode: r.vaccine_code, lotNumber: r.lot_number, expiryDate: r.expiry_date, recalled: r.recalled, expired: lotExpired(r),
-      onHand: r.on_hand, inTransitIn: r.in_transit,
+      onHand: r.on_hand, inTransitIn: r.in_transit, reserved: reservedByLot.get(r.lot_id) ?? 0, available: Math.max(0, r.on_hand - (reservedByLot.get(r.lot_id) ?? 0)),
     })),
     incoming: (incoming as ShipmentRow[]).map(shipmentView),
+    reservations: held.map((r) => ({ lotId: r.lot_id, forStoreId: r.for_store_id, forStoreName: r.name, doses: r.doses_reserved })),
+    allocatedToThisStore: heldForUs.map((r) => ({ lotId: r.lot_id, fromStoreId: r.store_id, fromStoreName: r.name, doses: r.doses_reserved })),
   };
 }

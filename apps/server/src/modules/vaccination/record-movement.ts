@@ -22,9 +22,14 @@ export interface MovementResult {
 }
 
 interface Plan {
-  kind: Extract<EventKind, 'receive' | 'issue' | 'return' | 'discard' | 'adjust'>;
+  kind: Extract<EventKind, 'receive' | 'issue' | 'return' | 'discard' | 'adjust' | 'allocate'>;
   doses: LedgerEntry['doses'];
-  use?: 'receive' | 'issue';
+  use?: 'receive' | 'ship' | 'issue';
+  /** allocate: the store the reservation is for, and its signed change. */
+  forStoreId?: string;
+  reserve?: number;
+  /** Checks of the request against the store, after a replay is answered and before the lot is loaded. */
+  check?: (store: StoreRow) => Promise<void>;
   discardReason?: DiscardReason;
   /** Text recorded before the caller's note (a count says what was counted against what was on hand). */
   describe?: (doses: number, onHand: number) => string;
@@ -32,7 +37,7 @@ interface Plan {
 }
 
 /**
- * One movement in one store: receive, issue, return, discard or a physical count. Needs vaccination:write in the
+ * One movement in one store: receive, issue, return, discard, a physical count or an allocation. Needs vaccination:write in the
  * store's area. A clientId seen before in this store returns the original event (replayed: true) and moves
  * nothing; a concurrent retry that loses the race to insert is answered the same way.
  */
@@ -45,16 +50,18 @@ export async function recordMovement(deps: Deps, ctx: RequestContext, storeId: s
   if (clientId) {
     const existing = await findEventByClientId(deps.db, store.id, clientId);
     if (existing) {
-      assertSameMovement(existing, plan.kind, input.lotId);
+      assertSameMovement(existing, plan.kind, input.lotId, plan.forStoreId ?? null);
       return { event: eventView(existing), shipment: null, replayed: true };
     }
   }
+  await plan.check?.(store);
   const lot: LotRow = await loadLot(deps.db, input.lotId);
   if (plan.use) assertLotUsable(lot, plan.use);
   try {
     const event = await deps.db.transaction().execute(async (trx) => {
       const row = await appendStockEvent(trx, ctx, {
         storeId: store.id, lotId: lot.id, kind: plan.kind, doses: plan.doses, discardReason: plan.discardReason ?? null, sessionRef, clientId, occurredAt,
+        ...(plan.forStoreId ? { forStoreId: plan.forStoreId, reserve: plan.reserve ?? 0 } : {}),
         note: plan.describe ? (d, onHand) => [plan.describe!(d, onHand), note].filter(Boolean).join(' — ') : note,
       });
       await recordAudit(trx, ctx, {
@@ -68,7 +75,7 @@ export async function recordMovement(deps: Deps, ctx: RequestContext, storeId: s
     if (clientId && isClientIdRace(err)) {
       const existing = await findEventByClientId(deps.db, store.id, clientId);
       if (existing) {
-        assertSameMovement(existing, plan.kind, input.lotId);
+        assertSameMovement(existing, plan.kind, input.lotId, plan.forStoreId ?? null);
         return { event: eventView(existing), shipment: null, replayed: true };
       }
     }

@@ -40,6 +40,8 @@ export interface EventRow {
   recorded_at: Date;
   recorded_by: string | null;
   note: string | null;
+  for_store_id: string | null;
+  reserved_change: number;
 }
 
 export interface ShipmentRow {
@@ -111,7 +113,7 @@ export function eventView(r: EventRow) {
   return {
     id: r.id, storeId: r.store_id, lotId: r.lot_id, kind: r.kind as EventKind, doses: r.doses, balanceAfter: r.balance_after, discardReason: r.discard_reason,
     shipmentId: r.shipment_id, sessionRef: r.session_ref, clientId: r.client_id, occurredAt: iso(r.occurred_at), recordedAt: iso(r.recorded_at),
-    recordedBy: r.recorded_by, note: r.note,
+    recordedBy: r.recorded_by, note: r.note, forStoreId: r.for_store_id, reservedChange: r.reserved_change,
   };
 }
 

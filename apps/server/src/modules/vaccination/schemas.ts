@@ -11,7 +11,7 @@ export const STORE_LEVELS = ['national', 'province', 'commune', 'site'] as const
 export type StoreLevel = (typeof STORE_LEVELS)[number];
 export const DISCARD_REASONS = ['opened_vial', 'closed_vial', 'expired', 'cold_chain', 'damaged'] as const;
 export type DiscardReason = (typeof DISCARD_REASONS)[number];
-export const EVENT_KINDS = ['receive', 'ship_out', 'ship_in', 'issue', 'return', 'discard', 'adjust'] as const;
+export const EVENT_KINDS = ['receive', 'ship_out', 'ship_in', 'issue', 'return', 'discard', 'adjust', 'allocate'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 const Doses = z.number().int().min(1).max(MAX_DOSES_PER_MOVEMENT).describe('Doses moved, always positive');
@@ -26,6 +26,13 @@ export const IssueIn = z.strictObject({ ...movementShape, sessionRef: z.string()
 export const ReturnIn = z.strictObject({ ...movementShape, sessionRef: z.string().max(200).optional() }).meta({ id: 'StockReturn' });
 export const DiscardIn = z.strictObject({ ...movementShape, reason: z.enum(DISCARD_REASONS) }).meta({ id: 'StockDiscard' });
 export const ShipIn = z.strictObject({ ...movementShape, toStoreId: z.uuid() }).meta({ id: 'StockShip' });
+export const AllocateIn = z
+  .strictObject({
+    lotId: z.uuid(), doses: Doses, toStoreId: z.uuid().describe('The store the doses are held for: a shipment to it consumes the reservation'),
+    release: z.boolean().optional().describe('true: release doses reserved earlier for that store instead of reserving more'),
+    clientId: ClientId.optional(), occurredAt: OccurredAt.optional(), note: Note.optional(),
+  })
+  .meta({ id: 'StockAllocate' });
 export const CountIn = z
   .strictObject({ lotId: z.uuid(), counted: z.number().int().min(0).max(MAX_DOSES_PER_MOVEMENT), clientId: ClientId.optional(), occurredAt: OccurredAt.optional(), note: Note.optional() })
   .meta({ id: 'StockCount' });
@@ -36,6 +43,8 @@ export const StockEventOut = z
     id: z.string(), storeId: z.string(), lotId: z.string(), kind: z.enum(EVENT_KINDS), doses: z.number().int().describe('Signed: + into the store, - out of it'),
     balanceAfter: z.number().int(), discardReason: z.string().nullable(), shipmentId: z.string().nullable(), sessionRef: z.string().nullable(),
     clientId: z.string().nullable(), occurredAt: z.string(), recordedAt: z.string(), recordedBy: z.string().nullable(), note: z.string().nullable(),
+    forStoreId: z.string().nullable().describe('allocate: the store the doses are reserved for; ship_out: the store whose reservation it consumed'),
+    reservedChange: z.number().int().describe('Change of that reservation: + reserved, - released or shipped'),
   })
   .meta({ id: 'StockEvent' });
 export const ShipmentOut = z
@@ -89,8 +98,14 @@ export const StockOut = z
     items: z.array(z.object({
       lotId: z.string(), vaccineCode: z.string(), lotNumber: z.string(), expiryDate: z.string(), recalled: z.boolean(), expired: z.boolean(),
       onHand: z.number().int(), inTransitIn: z.number().int().describe('Shipped to this store, not yet confirmed: not on hand'),
+      reserved: z.number().int().describe('Of the doses on hand, those allocated to other stores'),
+      available: z.number().int().describe('On hand less reserved: what may still be allocated, shipped elsewhere or issued'),
     })),
     incoming: z.array(ShipmentOut),
+    reservations: z.array(z.object({ lotId: z.string(), forStoreId: z.string(), forStoreName: z.string(), doses: z.number().int() }))
+      .describe('Doses of this store allocated to other stores, not shipped yet'),
+    allocatedToThisStore: z.array(z.object({ lotId: z.string(), fromStoreId: z.string(), fromStoreName: z.string(), doses: z.number().int() }))
+      .describe('Doses other stores hold for this one'),
   })
   .meta({ id: 'VaccineStock' });
 
@@ -99,7 +114,10 @@ export const TraceOut = z
     lot: LotOut,
     stores: z.array(z.object({
       store: StoreOut, onHand: z.number().int(),
-      totals: z.object({ receive: z.number().int(), ship_out: z.number().int(), ship_in: z.number().int(), issue: z.number().int(), return: z.number().int(), discard: z.number().int(), adjust: z.number().int() }),
+      totals: z.object({
+        receive: z.number().int(), ship_out: z.number().int(), ship_in: z.number().int(), issue: z.number().int(), return: z.number().int(), discard: z.number().int(), adjust: z.number().int(),
+        allocate: z.number().int().describe('Doses allocated less doses released (a shipment to the store consumes its allocation)'),
+      }),
     })),
     shipments: z.array(ShipmentOut),
     events: z.array(StockEventOut),

@@ -19,6 +19,8 @@ export interface ShipInput {
  * Sends doses from a store to another: a shipment 'in_transit' and a ship_out event at the sender, in one
  * transaction. The doses are then on hand at neither end until the receiver confirms (confirm-shipment.ts).
  * Needs vaccination:write at the sender; any existing store may receive (a national store ships to provinces).
+ * Doses the sender allocated to the receiver are shipped first (the reservation is consumed); doses reserved for
+ * other stores may not be shipped.
  */
 export async function shipStock(deps: Deps, ctx: RequestContext, storeId: string, input: ShipInput) {
   const from = await loadStoreFor(deps.db, ctx, storeId, 'vaccination:write');
@@ -46,10 +48,10 @@ export async function shipStock(deps: Deps, ctx: RequestContext, storeId: string
         .values({ id: uuidv7(), from_store_id: from.id, to_store_id: to.id, lot_id: lot.id, doses: input.doses, status: 'in_transit', shipped_at: occurredAt, shipped_by: ctx.actor?.userId ?? null })
         .returning(['id', 'from_store_id', 'to_store_id', 'lot_id', 'doses', 'status', 'shipped_at', 'received_at'])
         .executeTakeFirstOrThrow();
-      const event = await appendStockEvent(trx, ctx, { storeId: from.id, lotId: lot.id, kind: 'ship_out', doses: -input.doses, shipmentId: shipment.id, clientId, occurredAt, note });
+      const event = await appendStockEvent(trx, ctx, { storeId: from.id, lotId: lot.id, kind: 'ship_out', doses: -input.doses, shipmentId: shipment.id, clientId, occurredAt, note, forStoreId: to.id });
       await recordAudit(trx, ctx, {
         action: 'shipment.create', entityType: 'shipment', entityId: shipment.id, areaPath: from.area_path,
-        details: { fromStoreId: from.id, toStoreId: to.id, lotId: lot.id, doses: input.doses, eventId: event.id },
+        details: { fromStoreId: from.id, toStoreId: to.id, lotId: lot.id, doses: input.doses, eventId: event.id, reservationConsumed: -event.reserved_change },
       });
       return { event: eventView(event), shipment: shipmentView(shipment), replayed: false };
     });

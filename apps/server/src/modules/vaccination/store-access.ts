@@ -7,12 +7,13 @@ import { findStore, type StoreRow } from './repo';
 /**
  * How the vaccination module answers a store the actor may not use, the same rule as the people module
  * (people-access.ts): outside their vaccination:read jurisdiction it does not exist (404, so ids cannot be probed);
- * readable but outside the jurisdiction of the scope the operation needs (vaccination:write) -> 403.
+ * readable but outside the jurisdiction of the scope the operation needs (vaccination:write) -> 403. The same rule
+ * serves the other records of the supply chain (shipments, allocation plans), named by `what`.
  */
 export function assertStoreAccess(ctx: RequestContext, scope: Scope, areaPath: string, what = 'Store', details: Record<string, unknown> = {}): void {
   scopePaths(ctx, scope);
   if (canAccessArea(ctx, scope, areaPath)) return;
-  if (canAccessArea(ctx, 'vaccination:read', areaPath)) throw forbidden('This store is outside your jurisdiction', { scope, ...details });
+  if (canAccessArea(ctx, 'vaccination:read', areaPath)) throw forbidden(`This ${what.toLowerCase()} is outside your jurisdiction`, { scope, ...details });
   throw notFound(what, details);
 }
 

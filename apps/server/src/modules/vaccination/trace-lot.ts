@@ -5,7 +5,7 @@ import { jurisdictionSql, scopePaths } from '../access/authorize';
 import { eventView, findLot, lotView, selectStores, shipmentView, storeView, type EventRow, type ShipmentRow, type StoreRow } from './repo';
 
 const EVENTS_MAX = 1000;
-const KINDS = ['receive', 'ship_out', 'ship_in', 'issue', 'return', 'discard', 'adjust'] as const;
+const KINDS = ['receive', 'ship_out', 'ship_in', 'issue', 'return', 'discard', 'adjust', 'allocate'] as const;
 
 /**
  * Where the doses of a lot went in the supply chain: every store (in the actor's vaccination:read jurisdiction) that
@@ -28,7 +28,7 @@ export async function traceLot(deps: Deps, ctx: RequestContext, id: string) {
   if (storeIds.length === 0) return { lot: lotView(lot), stores: [], shipments: [], events: [], eventsTruncated: false };
 
   const [totals, balances, shipments, events] = await Promise.all([
-    deps.db.selectFrom('stock_events').select(['store_id', 'kind', sql<number>`sum(doses)::int`.as('doses')]).where('lot_id', '=', id).where('store_id', 'in', storeIds).groupBy(['store_id', 'kind']).execute(),
+    deps.db.selectFrom('stock_events').select(['store_id', 'kind', sql<number>`sum(CASE WHEN kind = 'allocate' THEN reserved_change ELSE doses END)::int`.as('doses')]).where('lot_id', '=', id).where('store_id', 'in', storeIds).groupBy(['store_id', 'kind']).execute(),
     deps.db.selectFrom('stock_balances').select(['store_id', 'doses_on_hand']).where('lot_id', '=', id).where('store_id', 'in', storeIds).execute(),
     deps.db.selectFrom('shipments').select(['id', 'from_store_id', 'to_store_id', 'lot_id', 'doses', 'status', 'shipped_at', 'received_at'])
       .where('lot_id', '=', id).where((eb) => eb.or([eb('from_store_id', 'in', storeIds), eb('to_store_id', 'in', storeIds)])).orderBy('id').execute(),

@@ -68,6 +68,7 @@ const routes: Route[] = [
   { name: 'return', method: 'POST', scoped: true, write: true, url: (k) => `/api/vaccination/stores/${store(k)}/return`, body: () => ({ lotId: ids.lot, doses: 1 }) },
   { name: 'discard', method: 'POST', scoped: true, write: true, url: (k) => `/api/vaccination/stores/${store(k)}/discard`, body: () => ({ lotId: ids.lot, doses: 1, reason: 'cold_chain' }) },
   { name: 'count', method: 'POST', scoped: true, write: true, url: (k) => `/api/vaccination/stores/${store(k)}/count`, body: () => ({ lotId: ids.lot, counted: 10_000 }) },
+  { name: 'allocate', method: 'POST', scoped: true, write: true, url: (k) => `/api/vaccination/stores/${store(k)}/allocate`, body: () => ({ lotId: ids.lot, doses: 1, toStoreId: ids.national }) },
 ];
 
 /** Resolves the route for commune k (a confirmation first makes its shipment), then returns the call to make. */
