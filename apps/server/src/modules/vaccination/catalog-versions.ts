@@ -5,6 +5,7 @@ import type { Deps, RequestContext } from '../../context';
 import { COUNTRY_PATH, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { allCatalogVersions, catalogBody, catalogByVersion } from './catalog-store';
+import { vnToday } from './registrations';
 
 /**
  * Editing the vaccine catalog: a national administrator writes a new version = the latest version with changes,
@@ -48,7 +49,7 @@ const VaccineChangeSchema = VaccineDefinitionSchema.partial().extend({ code: Cod
 
 export const CatalogVersionIn = z
   .strictObject({
-    validFrom: z.iso.date().describe('First day (Viet Nam calendar) the version applies; after the latest version'),
+    validFrom: z.iso.date().describe('First day (Viet Nam calendar) the version applies: today or later, and after the latest version'),
     source: z.string().trim().min(1).max(500).describe('The decision or guidance this version follows'),
     vaccineChanges: z.array(VaccineChangeSchema).max(50).optional().describe('Field changes to vaccines of the previous version, by code'),
     addVaccines: z.array(VaccineDefinitionSchema).max(20).optional().describe('Vaccines new to the catalog'),
@@ -127,6 +128,9 @@ export async function getCatalogVersion(deps: Deps, version: number) {
 
 export async function createCatalogVersion(deps: Deps, ctx: RequestContext, input: CatalogVersionInput) {
   assertNational(ctx);
+  // Doses already given were judged by the version then in force: a new version never reaches back over them.
+  const today = vnToday();
+  if (input.validFrom < today) throw invalid('validFrom', `a new version cannot start before today (${today}, Viet Nam time)`);
   return deps.db.transaction().execute(async (trx) => {
     // One writer at a time: the next number and the "after the latest" rule read the table.
     await sql`LOCK TABLE vaccine_catalog_versions IN SHARE ROW EXCLUSIVE MODE`.execute(trx);

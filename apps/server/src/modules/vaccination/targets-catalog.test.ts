@@ -3,6 +3,7 @@ import { sql } from '@sen/db';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { activeCatalog, catalogByVersion } from './catalog-store';
 import { PRIORITY_GROUPS_2021 } from './priority-groups-seed';
+import { vnToday } from './registrations';
 import { api, BA_DINH, ok } from './vaccination.fixtures';
 
 let t: TestApp;
@@ -12,6 +13,9 @@ let province: string;
 let citizen: string;
 
 const put = (cookie: string | null, payload: unknown) => t.app.inject({ method: 'PUT', url: '/api/vaccination/priority-groups', headers: cookie ? { cookie } : {}, payload: payload as object });
+
+/** Viet Nam days from today: a new catalog version may not start in the past. */
+const dayFromToday = (n: number) => new Date(Date.parse(`${vnToday()}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 interface VersionT { version: number; validFrom: string; vaccines: { code: string; minAgeYears: number; minIntervalDays: number }[]; booster: { maxBoosters: number } | null }
 
@@ -40,7 +44,7 @@ describe('catalog versions', () => {
   });
 
   it('lets only a national administrator add a version; earlier versions never change', async () => {
-    const body = { validFrom: '2022-03-01', source: 'Quyết định thử nghiệm', vaccineChanges: [{ code: 'pfizer', minAgeYears: 5 }], booster: { minIntervalDays: 120, recommendedIntervalDays: 120, products: ['pfizer', 'moderna'], minAgeYears: 18, maxBoosters: 2 } };
+    const body = { validFrom: dayFromToday(0), source: 'Quyết định thử nghiệm', vaccineChanges: [{ code: 'pfizer', minAgeYears: 5 }], booster: { minIntervalDays: 120, recommendedIntervalDays: 120, products: ['pfizer', 'moderna'], minAgeYears: 18, maxBoosters: 2 } };
     for (const cookie of [staff, province, citizen]) expect((await api(t, cookie, 'POST', '/api/vaccination/catalog/versions', body)).statusCode).toBe(403);
     expect((await api(t, null, 'POST', '/api/vaccination/catalog/versions', body)).statusCode).toBe(401);
     const v3 = await ok<VersionT>(api(t, national, 'POST', '/api/vaccination/catalog/versions', body));
@@ -51,8 +55,9 @@ describe('catalog versions', () => {
     const v2 = await ok<VersionT>(api(t, staff, 'GET', '/api/vaccination/catalog/versions/2'), 200);
     expect(v2.vaccines.find((v) => v.code === 'pfizer')!.minAgeYears).toBe(12);
     expect(v2.booster!.maxBoosters).toBe(1);
-    expect((await activeCatalog(t.conn.db, new Date('2022-02-28T12:00:00Z'))).version).toBe(2);
-    expect((await activeCatalog(t.conn.db, new Date('2022-03-01T12:00:00Z'))).version).toBe(3);
+    // In force from today (Viet Nam), not a day earlier.
+    expect((await activeCatalog(t.conn.db, new Date(`${dayFromToday(-1)}T12:00:00+07:00`))).version).toBe(2);
+    expect((await activeCatalog(t.conn.db, new Date(`${dayFromToday(0)}T00:00:00+07:00`))).version).toBe(3);
     // Not even SQL can change a stored version.
     await expect(sql`UPDATE vaccine_catalog_versions SET source = 'edited' WHERE version = '2'`.execute(t.conn.db)).rejects.toThrow(/never change/);
     await expect(sql`DELETE FROM vaccine_catalog_versions WHERE version = '1'`.execute(t.conn.db)).rejects.toThrow(/never change/);
@@ -61,7 +66,9 @@ describe('catalog versions', () => {
   });
 
   it.each([
-    ['a start before the latest version', { validFrom: '2022-01-01' }, 'validFrom'],
+    ['a start in the past (yesterday)', { validFrom: dayFromToday(-1) }, 'validFrom'],
+    ['a start long past', { validFrom: '2022-06-01' }, 'validFrom'],
+    ['a start on the day of the latest version', { validFrom: dayFromToday(0) }, 'validFrom'],
     ['a recommended interval below the minimum', { vaccineChanges: [{ code: 'astrazeneca', recommendedIntervalDays: 10 }] }, 'vaccines.0.recommendedIntervalDays'],
     ['a maximum age below the minimum', { vaccineChanges: [{ code: 'abdala', maxAgeYears: 10 }] }, 'vaccines.7.maxAgeYears'],
     ['components not matching the series', { vaccineChanges: [{ code: 'sputnikv', seriesDoses: 3 }] }, 'vaccines.4.components'],
@@ -75,7 +82,7 @@ describe('catalog versions', () => {
     ['an impossible date', { validFrom: '2022-02-30' }, 'body.validFrom'],
   ])('refuses %s with 400, storing nothing', async (_label, extra, field) => {
     const before = (await t.conn.db.selectFrom('vaccine_catalog_versions').select('version').execute()).length;
-    const res = await api(t, national, 'POST', '/api/vaccination/catalog/versions', { validFrom: '2023-01-01', source: 'Thử', ...extra });
+    const res = await api(t, national, 'POST', '/api/vaccination/catalog/versions', { validFrom: dayFromToday(60), source: 'Thử', ...extra });
     expect(res.statusCode).toBe(400);
     const problem = res.json() as { errors?: { field: string }[]; field?: string };
     expect([problem.field, ...(problem.errors ?? []).map((e) => e.field)].some((f) => f?.startsWith(field))).toBe(true);
