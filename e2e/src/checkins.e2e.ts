@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { pdfToPng } from './pdf';
 import { baseUrl, signIn, call, download } from './session';
 
 /** Phường Ba Đình: the commune of the business administrator `doanhnghiep` and of the demo citizen. */
@@ -17,17 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The first page of a PDF as a PNG, drawn by Poppler's pdftoppm (Debian: poppler-utils), as a phone camera would see a printed poster. */
-function pdfToPng(pdf: Buffer, name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sen-e2e-pdf-'));
-  const pdfPath = path.join(dir, `${name}.pdf`);
-  fs.writeFileSync(pdfPath, pdf);
-  execFileSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', '-singlefile', pdfPath, path.join(dir, name)]);
-  const png = path.join(dir, `${name}.png`);
-  fs.copyFileSync(png, path.join(ARTIFACTS, `${name}.png`));
-  return png;
-}
 
 interface Person {
   id: string;

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser } from './browser';
-import { baseUrl, signIn, call } from './session';
+import { pdfToPng } from './pdf';
+import { baseUrl, signIn, call, download } from './session';
 
 /** The demo commune of the commune roles (Phường Ba Đình); the vaccination staff account works there. */
 const COMMUNE = '00004';
@@ -54,6 +57,16 @@ async function checkIn(staff: Page, person: Person & { cccd: string }) {
   await staff.getByTestId('current-person').filter({ hasText: person.fullName }).waitFor();
 }
 
+/** Check-in by the person's printed QR card (for people without a phone): the tablet reads the card's picture. */
+async function checkInByQr(staff: Page, person: Person) {
+  const card = pdfToPng(await download(staff, `/api/people/${person.id}/qr-card.pdf`), `vaccination-qr-card-${person.id.slice(-6)}`, 150);
+  await staff.getByTestId('person-qr-upload').setInputFiles(card);
+  const current = staff.getByTestId('current-person').filter({ hasText: person.fullName });
+  const problem = staff.getByRole('alert').first();
+  await current.or(problem).first().waitFor({ timeout: 30_000 });
+  if (!(await current.isVisible())) throw new Error(`QR check-in refused: ${await problem.innerText()}`);
+}
+
 async function screenNormal(staff: Page) {
   await staff.fill('input[name="vitals.temperatureC"]', '36,6');
   await staff.fill('input[name="vitals.pulse"]', '78');
@@ -78,6 +91,8 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
   let session: { id: string };
   let site: { id: string; name: string };
   let storeName: string;
+  /** People given a dose from the lot by the tests, for its trace. */
+  const dosed: Person[] = [];
 
   // Stock the national admin sends down (a lot, a site store in the commune, doses received), then the site and
   // today's session made by the site staff.
@@ -122,7 +137,9 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
       await staff.goto(`${baseUrl}/vaccination/sessions/${session.id}`);
       await staff.getByRole('button', { name: 'Mở buổi tiêm' }).click();
       await staff.getByText('Đang tiêm', { exact: true }).waitFor();
-      await checkIn(staff, person);
+      await checkInByQr(staff, person);
+      const arrivals = await call<{ items: { personId: string; method: string }[] }>(staff, 'GET', `/api/vaccination/sessions/${session.id}/arrivals`);
+      expect(arrivals.items.find((a) => a.personId === person.id)?.method).toBe('qr');
       await screenNormal(staff);
       await staff.screenshot({ path: path.join(ARTIFACTS, 'vaccination-screening.png'), fullPage: true });
       await giveDose(staff, lot.lotNumber);
@@ -138,6 +155,7 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
       const history = await call<{ doses: { lotNumber: string | null; doseNumber: number }[] }>(staff, 'GET', `/api/vaccination/people/${person.id}/history`);
       expect(history.doses).toHaveLength(1);
       expect(history.doses[0]).toMatchObject({ lotNumber: lot.lotNumber, doseNumber: 1 });
+      dosed.push(person);
       // The person's record shows the dose to staff.
       await staff.goto(`${baseUrl}/people/${person.id}`);
       await staff.getByTestId('person-doses').filter({ hasText: lot.lotNumber }).waitFor();
@@ -177,6 +195,7 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
     await staff.getByText(/bản ghi đang chờ gửi/).waitFor({ state: 'detached', timeout: 20_000 });
     const history = await call<{ doses: { lotNumber: string | null }[] }>(staff, 'GET', `/api/vaccination/people/${person.id}/history`);
     expect(history.doses.map((d) => d.lotNumber)).toEqual([lot.lotNumber]);
+    dosed.push(person);
     const stored = await staff.evaluate(() => localStorage.getItem('sen.vaccination.queue'));
     expect(JSON.parse(stored ?? '[]')).toEqual([]);
   });
@@ -203,10 +222,16 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
     await expect.poll(onHand).toBe(before - 1);
     await staff.screenshot({ path: path.join(ARTIFACTS, 'vaccination-supply.png'), fullPage: true });
 
-    // The lot's trace, for the national admin.
+    // The lot's trace, for the national admin: the stock, then the doses given from it and to whom, with the CSV.
     await admin.goto(`${baseUrl}/vaccination/lots/${lot.id}`);
     await admin.getByRole('heading', { name: `Truy vết lô ${lot.lotNumber}` }).waitFor();
     await admin.getByText('Lọ đã mở còn thừa').first().waitFor();
+    expect(dosed.length).toBeGreaterThan(0);
+    for (const p of dosed) await admin.getByTestId('lot-doses').getByRole('link', { name: p.fullName }).waitFor();
+    const csv = (await download(admin, (await admin.getByTestId('lot-doses-csv').getAttribute('href'))!)).toString('utf8');
+    for (const p of dosed) expect(csv).toContain(p.fullName);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(dosed.length + 1); // the header and one line a dose
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'vaccination-lot-trace.png'), fullPage: true });
 
     // The site page lists today's session.
     await staff.goto(`${baseUrl}/vaccination/sites/${site.id}`);
@@ -214,21 +239,166 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
     await staff.getByRole('link', { name: formatToday() }).first().waitFor();
     await staff.screenshot({ path: path.join(ARTIFACTS, 'vaccination-site.png'), fullPage: true });
 
-    // A citizen registers from "my record".
+    // A citizen registers from "my record". The demo may have registered them already: an open registration is
+    // cancelled first, so the form is there and the new registration is the one that appears.
     const citizen = await browser.newPage({ locale: 'vi-VN' });
     try {
       await signIn(citizen, 'nguoidan');
+      type Mine = { items: { id: string; status: string; source: string }[] };
+      const before = await call<Mine>(citizen, 'GET', '/api/vaccination/registrations/me');
+      for (const r of before.items.filter((x) => x.status === 'active')) await call(citizen, 'POST', `/api/vaccination/registrations/${r.id}/cancel`);
       await citizen.goto(`${baseUrl}/me`);
       await citizen.getByRole('heading', { name: 'Tiêm chủng' }).waitFor();
-      const register = citizen.getByRole('button', { name: 'Đăng ký tiêm' });
-      if (await register.isVisible()) {
-        await register.click();
-        await citizen.getByText('Đã gửi đăng ký.').waitFor();
-      }
-      await citizen.getByText('Đang chờ xếp lịch').first().waitFor();
+      await citizen.getByRole('button', { name: 'Đăng ký tiêm' }).click();
+      await citizen.getByText('Đã gửi đăng ký.').waitFor();
+      await citizen.getByTestId('my-registration').filter({ hasText: 'Đang chờ xếp lịch' }).waitFor();
+      const after = await call<Mine>(citizen, 'GET', '/api/vaccination/registrations/me');
+      const open = after.items.filter((x) => x.status === 'active');
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ source: 'self' });
+      expect(before.items.map((x) => x.id)).not.toContain(open[0]!.id);
       await citizen.screenshot({ path: path.join(ARTIFACTS, 'vaccination-me.png'), fullPage: true });
     } finally {
       await citizen.close();
     }
+  });
+
+  it('staff register a person without a smartphone, invite them to a session, and see them as a no-show after closing', { timeout: 180_000 }, async () => {
+    const person = await newAdult(admin, 2);
+    // From the person's record.
+    await staff.goto(`${baseUrl}/people/${person.id}`);
+    await staff.getByRole('button', { name: 'Đăng ký tiêm cho người này' }).click();
+    const dialog = staff.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Đăng ký tiêm' }).click();
+    await dialog.getByText(`Đã đăng ký tiêm cho ${person.fullName}.`).waitFor();
+    await dialog.getByTestId('person-registrations').filter({ hasText: 'Đang chờ xếp lịch' }).filter({ hasText: 'Cán bộ đăng ký' }).waitFor();
+    const registered = await call<{ items: { personId: string; status: string; source: string }[] }>(staff, 'GET', `/api/vaccination/registrations?personId=${person.id}`);
+    expect(registered.items).toEqual([expect.objectContaining({ personId: person.id, status: 'active', source: 'staff' })]);
+    await staff.keyboard.press('Escape');
+
+    // Tomorrow's session at the site, with room for every candidate of the commune, invites them.
+    const tomorrow = new Date(Date.now() + 31 * 3_600_000).toISOString().slice(0, 10);
+    const later = await call<{ id: string }>(staff, 'POST', '/api/vaccination/sessions', { siteId: site.id, startsAt: `${tomorrow}T08:00`, endsAt: `${tomorrow}T11:00`, vaccines: ['pfizer'], capacity: 5000 });
+    await staff.goto(`${baseUrl}/vaccination/sessions/${later.id}/invitations`);
+    await staff.getByRole('button', { name: 'Mời tiêm' }).click();
+    await staff.getByTestId('invitation-result').waitFor();
+    const row = staff.getByTestId('invitations').getByRole('row').filter({ hasText: person.fullName });
+    await row.filter({ hasText: 'Đã mời' }).waitFor();
+    await staff.screenshot({ path: path.join(ARTIFACTS, 'vaccination-invitations.png'), fullPage: true });
+
+    // The session opens and closes without them: a no-show.
+    await staff.goto(`${baseUrl}/vaccination/sessions/${later.id}`);
+    await staff.getByRole('button', { name: 'Mở buổi tiêm' }).click();
+    await staff.getByRole('button', { name: 'Kết thúc buổi tiêm' }).click();
+    await staff.getByText('Đã kết thúc', { exact: true }).waitFor();
+    await staff.goto(`${baseUrl}/vaccination/sessions/${later.id}/invitations`);
+    await staff.getByLabel('Chỉ người không đến').check();
+    await row.filter({ hasText: 'Không đến' }).waitFor();
+    await staff.getByTestId('count-no_show').waitFor();
+  });
+
+  it('records a dose given elsewhere, refuses its recorder as reviewer, and another officer confirms it', { timeout: 120_000 }, async () => {
+    const person = await newAdult(admin, 3);
+    await staff.goto(`${baseUrl}/people/${person.id}`);
+    await staff.getByRole('button', { name: 'Bổ sung mũi đã tiêm' }).click();
+    await staff.getByTestId('backfill-person').filter({ hasText: person.fullName }).waitFor();
+    await staff.getByRole('combobox', { name: 'Vắc xin' }).click();
+    await staff.getByRole('option', { name: 'AstraZeneca (Vaxzevria)' }).click();
+    const longAgo = new Date(Date.now() - 200 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10).split('-').reverse().join('/');
+    await staff.fill('input[name="administeredOn"]', longAgo);
+    await staff.fill('input[name="place"]', 'Bệnh viện Bạch Mai');
+    await staff.fill('input[name="source"]', 'Phiếu xác nhận tiêm giấy');
+    await staff.fill('textarea[name="evidenceNote"]', 'Phiếu có dấu đỏ của bệnh viện, số phiếu 1234');
+    await staff.getByRole('button', { name: 'Ghi mũi tiêm' }).click();
+    await staff.getByTestId('backfill-saved').waitFor();
+
+    // The recorder cannot confirm it: the refusal says why.
+    const review = `Xác minh: ${person.fullName}`;
+    await staff.getByRole('button', { name: review }).click();
+    await staff.getByRole('dialog').getByRole('button', { name: 'Xác nhận' }).click();
+    await staff.getByRole('dialog').getByText('Cần người khác xác minh').waitFor();
+    await staff.screenshot({ path: path.join(ARTIFACTS, 'vaccination-backfill-self-review.png'), fullPage: true });
+    await staff.keyboard.press('Escape');
+
+    // The national admin confirms it; it leaves the queue and counts as verified.
+    await admin.goto(`${baseUrl}/vaccination/backfills`);
+    await admin.getByRole('button', { name: review }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Xác nhận' }).click();
+    await admin.getByRole('dialog').waitFor({ state: 'detached' });
+    const history = await call<{ doses: { verified: boolean; vaccineCode: string; source: string }[] }>(admin, 'GET', `/api/vaccination/people/${person.id}/history`);
+    expect(history.doses).toEqual([expect.objectContaining({ verified: true, vaccineCode: 'astrazeneca', source: 'backfill' })]);
+    await admin.getByRole('button', { name: review }).waitFor({ state: 'detached' });
+  });
+
+  it('imports a target list with a broken row: progress, what was stored and refused, and the error report', { timeout: 120_000 }, async () => {
+    const stamp = Date.now().toString(36);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sen-e2e-targets-')), `danh-sach-${stamp}.csv`);
+    fs.writeFileSync(file, [
+      'Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Số điện thoại,Mã xã,Nhóm ưu tiên',
+      `Trần Thị Danh Sách ${stamp},12/03/1960,Nữ,,,${COMMUNE},G08`,
+      `Lê Văn Danh Sách ${stamp},1955,Nam,,,${COMMUNE},8`,
+      `Phạm Văn Lỗi ${stamp},32/13/1990,Nam,,,${COMMUNE},G01`,
+    ].join('\r\n'));
+
+    await staff.goto(`${baseUrl}/vaccination/targets`);
+    await staff.getByRole('button', { name: '+ Tạo danh sách' }).click();
+    await staff.fill('input[name="listName"]', `Người cao tuổi tổ 5 (${stamp})`);
+    await staff.fill('input[name="listArea"]', 'Ba Đình');
+    await staff.getByRole('option').filter({ hasText: COMMUNE }).first().click();
+    await staff.getByRole('dialog').getByRole('button', { name: 'Lưu' }).click();
+    await staff.waitForURL(/\/vaccination\/targets\?list=[0-9a-f-]{36}$/);
+
+    await staff.getByTestId('target-file').setInputFiles(file);
+    await staff.getByRole('button', { name: 'Tải lên', exact: true }).click();
+    const result = staff.getByTestId('import-result');
+    await result.waitFor({ timeout: 60_000 });
+    await expect(result.innerText()).resolves.toMatch(/Đã lưu: 2 dòng[\s\S]*Người mới tạo: 2[\s\S]*Dòng bị từ chối: 1/);
+    const report = (await download(staff, (await staff.getByTestId('import-errors').getAttribute('href'))!)).toString('utf8');
+    expect(report).toContain('"4"'); // the header is row 1: the broken person is row 4
+    expect(report).toContain('Ngày sinh');
+    await staff.getByTestId('target-entries').getByText(`Trần Thị Danh Sách ${stamp}`).waitFor();
+    await staff.getByTestId('target-entries').getByText(`Lê Văn Danh Sách ${stamp}`).waitFor();
+    await staff.screenshot({ path: path.join(ARTIFACTS, 'vaccination-target-import.png'), fullPage: true });
+  });
+
+  it('lets the national admin read and extend the catalog, and classify an adverse event', { timeout: 120_000 }, async () => {
+    await admin.goto(`${baseUrl}/vaccination/catalog`);
+    await admin.getByText('Đang áp dụng').waitFor();
+    const versions = await call<{ items: { version: number; validFrom: string }[] }>(admin, 'GET', '/api/vaccination/catalog/versions');
+    const latest = versions.items.reduce((a, b) => (a.validFrom > b.validFrom ? a : b));
+
+    // A new version from a day well ahead (today's doses keep today's rules), with Abdala allowed up to 70.
+    const from = new Date(Date.now() + 60 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
+    await admin.getByRole('link', { name: '+ Tạo phiên bản mới' }).click();
+    await admin.getByRole('heading', { name: `Phiên bản mới (sao chép từ phiên bản ${latest.version})` }).waitFor();
+    await admin.fill('input[name="validFrom"]', from.split('-').reverse().join('/'));
+    await admin.fill('input[name="source"]', 'Kiểm thử e2e: mở rộng tuổi Abdala');
+    await admin.getByRole('button', { name: /^Abdala/ }).click();
+    await admin.fill('input[name="abdala.maxAgeYears"]', '70');
+    await admin.getByText('1 thay đổi so với phiên bản trước.').waitFor();
+    await admin.getByRole('button', { name: 'Lưu phiên bản' }).click();
+    await admin.waitForURL(new RegExp(`/vaccination/catalog/${latest.version + 1}$`));
+    await admin.getByTestId('catalog-vaccines').getByRole('row').filter({ hasText: 'abdala' }).filter({ hasText: '19–70 tuổi' }).waitFor();
+    const created = await call<{ validFrom: string; vaccines: { code: string; maxAgeYears: number | null }[] }>(admin, 'GET', `/api/vaccination/catalog/versions/${latest.version + 1}`);
+    expect(created.validFrom).toBe(from);
+    expect(created.vaccines.find((x) => x.code === 'abdala')?.maxAgeYears).toBe(70);
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'vaccination-catalog.png'), fullPage: true });
+
+    // The 16 priority groups.
+    await admin.goto(`${baseUrl}/vaccination/priority-groups`);
+    await expect.poll(async () => admin.getByTestId('priority-groups').locator('tbody tr').count()).toBe(16);
+
+    // The investigator classifies the first adverse event waiting for it (the demo campaign reports some).
+    const note = `Kiểm thử e2e ${Date.now().toString(36)}`;
+    await admin.goto(`${baseUrl}/vaccination/adverse-events`);
+    await admin.getByRole('button', { name: 'Phân loại nguyên nhân' }).first().click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Phân loại nguyên nhân (WHO)' }).click();
+    await admin.getByRole('option', { name: /^C · / }).click();
+    await dialog.locator('textarea[name="causalityNote"]').fill(note);
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const classified = await call<{ items: { causality: string | null; causalityNote: string | null }[] }>(admin, 'GET', '/api/vaccination/adverse-events?pendingCausality=false&limit=500');
+    expect(classified.items.find((e) => e.causalityNote === note)?.causality).toBe('C');
   });
 });
