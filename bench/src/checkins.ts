@@ -1,9 +1,11 @@
+import os from 'node:os';
 import pg from 'pg';
 import { uuidv7, type Connection } from '@sen/db';
 import { PC_COVID_WINDOW_RULE } from '@sen/domain';
-import { recordCheckins, type CheckinInput } from '../../apps/server/src/modules/checkins/record-checkins';
+import { checkinId, recordCheckins, type CheckinInput } from '../../apps/server/src/modules/checkins/record-checkins';
 import { computeTrace } from '../../apps/server/src/modules/tracing/compute-trace';
 import type { BenchContext, Benchmark } from './lib/bench';
+import { backendCpuByPid, backendCpuDeltaMs, processCpuMs } from './lib/cpu';
 import { openScratch, type BenchDb } from './lib/databases';
 import { median, percentile, progress, type Metric } from './lib/report';
 
@@ -11,13 +13,16 @@ import { median, percentile, progress, type Metric } from './lib/report';
  * checkins: ingest rate and tracing latency.
  *
  * 1. Ingest: recordCheckins (the server's idempotent batch use case) in batches of 1,000, from one client and
- *    from four at once (PostgreSQL), against the naive one-INSERT-per-row loader in the same run.
+ *    from four at once (PostgreSQL), against the naive one-INSERT-per-row loader in the same run; with the CPU
+ *    time per check-in of this process (PGlite runs in it) and of the PostgreSQL backends (/proc), steadier than
+ *    rates on a shared machine.
  * 2. Tracing: a synthetic 28-day table (the retention window) of N check-ins, loaded straight into the daily
  *    partitions with INSERT ... SELECT generate_series (each partition loaded detached, indexed, then attached;
  *    two at a time on a server), people visiting about 3 venues a day, half of them at one of their two regular
- *    venues, the other half at a venue drawn with skewed popularity (venue = floor(V * u^2)). Then computeTrace
- *    (the tracing module: findOverlappingVisits + ranking) for random people over 14 days with the PC-COVID
- *    60-minute window, against a plain self-join of checkins with itself on venue and time, no constant bounds.
+ *    venues, the other half at a venue drawn with skewed popularity (venue = floor(V * u^2)); venues' default
+ *    visit lengths vary (30 to 120 minutes) and 3 % of visits last a working day. Then computeTrace (the tracing
+ *    module: findOverlappingVisits + ranking) for random people over 14 days with the PC-COVID 60-minute window,
+ *    against a plain self-join of checkins with itself on venue and time, no constant bounds; latency and CPU.
  * 3. Size of the partitions and their indexes.
  */
 const FULL_SIZE: Record<BenchDb, number> = { postgres: 100_000_000, pglite: 2_000_000 };
@@ -90,16 +95,21 @@ async function runOn(kind: BenchDb, size: number, ctx: BenchContext): Promise<Me
       });
 
     progress(`[checkins/${kind}] naive ingest: ${naiveRows.toLocaleString('en')} check-ins, one INSERT per row`);
-    const naiveRate = await naiveIngest(conn, makeBatch(naiveRows));
+    const naiveIngestRun = await measured(conn, naiveRows, () => naiveIngest(conn, makeBatch(naiveRows)));
     const batches = Array.from({ length: Math.ceil(ingestRows / 1_000) }, () => makeBatch(1_000));
     progress(`[checkins/${kind}] batch ingest: ${ingestRows.toLocaleString('en')} check-ins in batches of 1,000, one client`);
-    const oneClient = await batchIngest(conn, batches, 1);
-    metrics.push(metric('ingest_per_s', oneClient, '1/s', { baseline: naiveRate, ratio: oneClient / naiveRate, note: `recordCheckins, batches of 1,000, one client; baseline: ${naiveRows.toLocaleString('en')} rows, one INSERT per row` }));
+    const one = await measured(conn, ingestRows, () => batchIngest(conn, batches, 1));
+    metrics.push(
+      metric('ingest_per_s', one.perS, '1/s', { baseline: naiveIngestRun.perS, ratio: one.perS / naiveIngestRun.perS, note: `recordCheckins, batches of 1,000, one client; baseline: ${naiveRows.toLocaleString('en')} rows, one INSERT per row; machine load average ${os.loadavg()[0]!.toFixed(1)}` }),
+      metric('ingest_cpu_us', one.cpuUs, 'µs', { baseline: naiveIngestRun.cpuUs, ratio: naiveIngestRun.cpuUs / one.cpuUs, note: `CPU of this process per check-in (Node${kind === 'pglite' ? ' and PGlite' : ''})` }),
+    );
+    if (one.dbCpuUs !== undefined) metrics.push(metric('ingest_db_cpu_us', one.dbCpuUs, 'µs', { baseline: naiveIngestRun.dbCpuUs, ratio: naiveIngestRun.dbCpuUs! / one.dbCpuUs, note: 'CPU of the PostgreSQL backends per check-in (/proc)' }));
     if (kind === 'postgres') {
       const again = Array.from({ length: batches.length }, () => makeBatch(1_000));
       progress(`[checkins/${kind}] batch ingest: ${ingestRows.toLocaleString('en')} check-ins in batches of 1,000, four clients`);
-      const fourClients = await batchIngest(conn, again, 4);
-      metrics.push(metric('ingest_4_clients_per_s', fourClients, '1/s', { baseline: naiveRate, ratio: fourClients / naiveRate, note: 'four concurrent clients, batches of 1,000 (a server takes batches from many venues at once)' }));
+      const four = await measured(conn, ingestRows, () => batchIngest(conn, again, 4));
+      metrics.push(metric('ingest_4_clients_per_s', four.perS, '1/s', { baseline: naiveIngestRun.perS, ratio: four.perS / naiveIngestRun.perS, note: 'four concurrent clients, batches of 1,000 (a server takes batches from many venues at once)' }));
+      if (four.dbCpuUs !== undefined) metrics.push(metric('ingest_4_clients_db_cpu_us', four.dbCpuUs, 'µs'));
     }
     await conn.pool.query('TRUNCATE checkins');
 
@@ -121,7 +131,7 @@ async function runOn(kind: BenchDb, size: number, ctx: BenchContext): Promise<Me
     const gb = (b: string) => Number(b) / 2 ** 30;
     metrics.push(
       metric('table_size_gb', gb(s.heap), 'GB', { note: `${Number(s.rows).toLocaleString('en')} rows (estimate) in ${DAYS}+ day partitions` }),
-      metric('indexes_size_gb', gb(s.indexes), 'GB', { note: 'primary key, (person_id, checked_in_at), (venue_id, checked_in_at) INCLUDE (...), unique (client_id, checked_in_at)' }),
+      metric('indexes_size_gb', gb(s.indexes), 'GB', { note: 'primary key, (person_id, checked_in_at), (venue_id, checked_in_at) INCLUDE (...), the same for visits over 3 hours' }),
       metric('total_size_gb', gb(s.total), 'GB'),
       metric('bytes_per_checkin', Number(s.total) / size, 'B'),
     );
@@ -133,40 +143,34 @@ async function runOn(kind: BenchDb, size: number, ctx: BenchContext): Promise<Me
     const to = new Date();
     const from = new Date(to.getTime() - 14 * 1_440 * MINUTE_MS);
     progress(`[checkins/${kind}] tracing ${traces} positive people over 14 days`);
-    const ours: number[] = [];
     let visits = 0;
     let candidates = 0;
-    for (const [i, personId] of positives.entries()) {
-      const t0 = performance.now();
+    for (const personId of positives.slice(0, 3)) await computeTrace(conn.db, { personId, from, to, rule: PC_COVID_WINDOW_RULE }); // warm-up
+    const ours = await timedEach(conn, positives.slice(3), Infinity, async (personId) => {
       const r = await computeTrace(conn.db, { personId, from, to, rule: PC_COVID_WINDOW_RULE });
-      const ms = performance.now() - t0;
-      if (i < 3) continue; // warm-up
-      ours.push(ms);
       visits += r.visits.length;
       candidates += r.candidates.length;
-    }
-    progress(`[checkins/${kind}]   median ${median(ours).toFixed(1)} ms, ${(visits / traces).toFixed(1)} visits and ${(candidates / traces).toFixed(0)} candidates per person`);
+    });
+    progress(`[checkins/${kind}]   median ${median(ours.ms).toFixed(1)} ms, ${(visits / traces).toFixed(1)} visits and ${(candidates / traces).toFixed(0)} candidates per person`);
 
-    const budgetMs = ctx.quick ? 10_000 : 600_000;
-    const naive: number[] = [];
     let naivePairs = 0;
-    const started = performance.now();
-    for (const personId of positives.slice(3)) {
-      if (naive.length >= 3 && performance.now() - started > budgetMs) break;
-      const t0 = performance.now();
+    const naive = await timedEach(conn, positives.slice(3), ctx.quick ? 10_000 : 600_000, async (personId) => {
       const r = await conn.pool.query(SELF_JOIN, [personId, from.toISOString(), to.toISOString()]);
-      naive.push(performance.now() - t0);
       naivePairs += r.rowCount ?? 0;
-    }
-    progress(`[checkins/${kind}]   self-join: median ${median(naive).toFixed(1)} ms over ${naive.length} people (${(naivePairs / naive.length).toFixed(0)} pairs each)`);
-    const med = median(ours);
-    const p95 = percentile(ours, 95);
-    const naiveMed = median(naive);
-    const naiveP95 = percentile(naive, 95);
+    });
+    progress(`[checkins/${kind}]   self-join: median ${median(naive.ms).toFixed(1)} ms over ${naive.ms.length} people (${(naivePairs / naive.ms.length).toFixed(0)} pairs each)`);
+    const med = median(ours.ms);
+    const p95 = percentile(ours.ms, 95);
+    const naiveMed = median(naive.ms);
+    const naiveP95 = percentile(naive.ms, 95);
     metrics.push(
-      metric('trace_median_ms', med, 'ms', { baseline: naiveMed, ratio: naiveMed / med, note: `${traces} people, 14 days, 60-minute window; ${(visits / traces).toFixed(1)} visits, ${(candidates / traces).toFixed(0)} ranked candidates each; baseline: plain self-join over ${naive.length} of them` }),
+      metric('trace_median_ms', med, 'ms', { baseline: naiveMed, ratio: naiveMed / med, note: `${traces} people, 14 days, 60-minute window; ${(visits / traces).toFixed(1)} visits, ${(candidates / traces).toFixed(0)} ranked candidates each; baseline: plain self-join over ${naive.ms.length} of them; machine load average ${os.loadavg()[0]!.toFixed(1)}` }),
       metric('trace_p95_ms', p95, 'ms', { baseline: naiveP95, ratio: naiveP95 / p95 }),
+      metric('trace_cpu_ms', ours.cpuMs, 'ms', { baseline: naive.cpuMs, ratio: naive.cpuMs / ours.cpuMs, note: `CPU of this process per trace (Node${kind === 'pglite' ? ' and PGlite' : ''})` }),
     );
+    if (ours.dbCpuMs !== undefined && naive.dbCpuMs !== undefined) {
+      metrics.push(metric('trace_db_cpu_ms', ours.dbCpuMs, 'ms', { baseline: naive.dbCpuMs, ratio: naive.dbCpuMs / ours.dbCpuMs, note: 'CPU of the PostgreSQL backends per trace (/proc)' }));
+    }
     return metrics;
   } finally {
     await scratch.dispose();
@@ -182,21 +186,18 @@ const SELF_JOIN = `
      AND coalesce(b.checked_out_at, b.checked_in_at + interval '60 minutes') >= a.checked_in_at - interval '60 minutes'
    WHERE a.person_id = $1 AND a.checked_in_at >= $2 AND a.checked_in_at <= $3 AND b.person_id <> $1`;
 
-async function naiveIngest(conn: Connection, rows: readonly CheckinInput[]): Promise<number> {
-  const t0 = performance.now();
+async function naiveIngest(conn: Connection, rows: readonly CheckinInput[]): Promise<void> {
   for (const r of rows) {
     await conn.pool.query(
-      'INSERT INTO checkins (id, venue_id, person_id, checked_in_at, checked_out_at, source, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (client_id, checked_in_at) DO NOTHING',
-      [uuidv7(), r.venueId, r.personId, r.checkedInAt, r.checkedOutAt, r.source, r.clientId],
+      'INSERT INTO checkins (id, venue_id, person_id, checked_in_at, checked_out_at, source, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (checked_in_at, id) DO NOTHING',
+      [checkinId(r.clientId, new Date(r.checkedInAt)), r.venueId, r.personId, r.checkedInAt, r.checkedOutAt, r.source, r.clientId],
     );
   }
-  return rows.length / ((performance.now() - t0) / 1000);
 }
 
-async function batchIngest(conn: Connection, batches: readonly CheckinInput[][], clients: number): Promise<number> {
+async function batchIngest(conn: Connection, batches: readonly CheckinInput[][], clients: number): Promise<void> {
   let next = 0;
   let stored = 0;
-  const t0 = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (next < batches.length) {
@@ -206,10 +207,37 @@ async function batchIngest(conn: Connection, batches: readonly CheckinInput[][],
       }
     }),
   );
-  const seconds = (performance.now() - t0) / 1000;
   const total = batches.reduce((n, b) => n + b.length, 0);
   if (stored !== total) throw new Error(`batch ingest stored ${stored} of ${total}`);
-  return total / seconds;
+}
+
+/** Rate and CPU per row of `run` storing `rows` rows: this process (with PGlite in it) and the server's backends. */
+async function measured(conn: Connection, rows: number, run: () => Promise<void>): Promise<{ perS: number; cpuUs: number; dbCpuUs: number | undefined }> {
+  const cpu0 = process.cpuUsage();
+  const db0 = await backendCpuByPid(conn);
+  const t0 = performance.now();
+  await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuUs = (processCpuMs(cpu0) * 1000) / rows;
+  const db1 = await backendCpuByPid(conn);
+  return { perS: rows / seconds, cpuUs, dbCpuUs: db0 && db1 ? (backendCpuDeltaMs(db0, db1) * 1000) / rows : undefined };
+}
+
+/** Wall time of each call, and the mean CPU per call (this process; the server's backends), within a time budget (at least 3 calls). */
+async function timedEach(conn: Connection, people: readonly string[], budgetMs: number, run: (personId: string) => Promise<void>) {
+  const ms: number[] = [];
+  const cpu0 = process.cpuUsage();
+  const db0 = await backendCpuByPid(conn);
+  const started = performance.now();
+  for (const personId of people) {
+    if (ms.length >= 3 && performance.now() - started > budgetMs) break;
+    const t0 = performance.now();
+    await run(personId);
+    ms.push(performance.now() - t0);
+  }
+  const cpuMs = processCpuMs(cpu0) / ms.length;
+  const db1 = await backendCpuByPid(conn);
+  return { ms, cpuMs, dbCpuMs: db0 && db1 ? backendCpuDeltaMs(db0, db1) / ms.length : undefined };
 }
 
 interface LoadShape {
@@ -234,7 +262,7 @@ async function loadCheckins(conn: Connection, kind: BenchDb, shape: LoadShape): 
     INSERT INTO venues (id, name, type, commune_code, area_path, owner_user_id, default_visit_minutes)
     SELECT ${UUID_SQL(2, 'v')}, 'Bench venue ' || v,
            (ARRAY['business','business','business','agency','market','school','checkpoint','transport','event','other'])[1 + v % 10],
-           c.code, c.path, '00000000-0000-4000-8000-00000000b0b0', 60
+           c.code, c.path, '00000000-0000-4000-8000-00000000b0b0', (ARRAY[30, 60, 60, 90, 120, 45])[1 + (v / 10) % 6]
       FROM generate_series(0, $1::int - 1) v JOIN communes c ON c.i = v % c.n`, [shape.venues]);
 
   const parts = await conn.pool.query<{ name: string; lo: string; hi: string }>(`
@@ -305,13 +333,14 @@ async function scratchUrl(conn: Connection): Promise<string> {
 
 async function loadDay(c: { query: (text: string, values?: unknown[]) => Promise<unknown> }, d: { name: string; lo: string; hi: string; rows: number }, shape: LoadShape): Promise<void> {
   await c.query(`CREATE TABLE ${d.name} (LIKE checkins INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-  // Check-ins from 05:00 to 24:00 in time order; about 60 % checked out after 5 to 180 minutes (some past
-  // midnight, into the next partition). Venue: half at one of the person's two regular venues, half drawn with
-  // skewed popularity. Every parameter is inlined as a literal so the planner sees constants.
+  // Check-ins from 05:00 to 24:00 in time order; about 57 % checked out after 5 to 180 minutes, 3 % after 4 to 10
+  // hours (a working day; some past midnight, into the next partition). Venue: half at one of the person's two
+  // regular venues, half drawn with skewed popularity. Every parameter is inlined as a literal so the planner sees
+  // constants.
   await c.query(`
     INSERT INTO ${d.name} (id, venue_id, person_id, checked_in_at, checked_out_at, source, client_id, recorded_at)
     SELECT gen_random_uuid(), ${UUID_SQL(2, 'venue')}, ${UUID_SQL(1, 'person')}, at,
-           CASE WHEN r3 < 0.6 THEN at + (5 + 175 * r4 * r4) * interval '1 minute' END,
+           CASE WHEN r3 < 0.57 THEN at + (5 + 175 * r4 * r4) * interval '1 minute' WHEN r3 < 0.6 THEN at + (240 + 360 * r4) * interval '1 minute' END,
            CASE WHEN r3 < 0.3 THEN 'self_scan' ELSE 'venue_scan' END, gen_random_uuid()::text, at
       FROM (
         SELECT at, person, r3, r4,
@@ -326,6 +355,6 @@ async function loadDay(c: { query: (text: string, values?: unknown[]) => Promise
   await c.query(`ALTER TABLE ${d.name} ADD PRIMARY KEY (checked_in_at, id)`);
   await c.query(`CREATE INDEX ON ${d.name} (person_id, checked_in_at)`);
   await c.query(`CREATE INDEX ON ${d.name} (venue_id, checked_in_at) INCLUDE (person_id, checked_out_at, id)`);
-  await c.query(`CREATE UNIQUE INDEX ON ${d.name} (client_id, checked_in_at)`);
+  await c.query(`CREATE INDEX ON ${d.name} (venue_id, checked_in_at) INCLUDE (person_id, checked_out_at, id) WHERE checked_out_at - checked_in_at > interval '3 hours'`);
   await c.query(`ALTER TABLE ${d.name} ADD CONSTRAINT ${d.name}_bounds CHECK (checked_in_at >= '${d.lo}' AND checked_in_at < '${d.hi}')`);
 }

@@ -7,20 +7,36 @@ import type { Connection } from '@sen/db';
  * wall-clock rates, so throughput figures carry it beside them.
  */
 export async function backendCpuMs(conn: Connection): Promise<number | undefined> {
+  const byPid = await backendCpuByPid(conn);
+  return byPid && [...byPid.values()].reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The same per backend (pid to ms). A pool closes idle connections, taking their CPU out of a sum: measure with
+ * two of these and backendCpuDeltaMs.
+ */
+export async function backendCpuByPid(conn: Connection): Promise<Map<number, number> | undefined> {
   if (conn.kind !== 'postgres') return undefined;
   const pids = (await conn.pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
-  let ticks = 0;
+  const byPid = new Map<number, number>();
   for (const pid of pids) {
     try {
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(rest[11]) + Number(rest[12]);
+      byPid.set(pid, ((Number(rest[11]) + Number(rest[12])) * 1000) / CLOCK_TICKS_PER_S);
     } catch {
       return undefined;
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+  return byPid;
+}
+
+/** CPU the backends spent between two readings: one started since counts whole, one ended since is left out. */
+export function backendCpuDeltaMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Node). */

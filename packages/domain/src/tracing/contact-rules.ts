@@ -58,6 +58,15 @@ export function ruleReachMinutes(rule: ContactRule): number {
   return rule.kind === 'window' ? Math.max(0, rule.minutes) : 0;
 }
 
+/**
+ * The rule as one threshold on the time two visits share (the overlap, negative for the gap between them), for a
+ * query that filters before classifyContact: a contact shares at least `minSharedMinutes` (a window of W minutes:
+ * -W, a gap of at most W) and, when `mustOverlap`, more than zero (touching visits are no overlap contact).
+ */
+export function ruleSharedMinutes(rule: ContactRule): { minSharedMinutes: number; mustOverlap: boolean } {
+  return rule.kind === 'window' ? { minSharedMinutes: -Math.max(0, rule.minutes), mustOverlap: false } : { minSharedMinutes: rule.minMinutes, mustOverlap: true };
+}
+
 /** Whether `other` is a contact of `index` under `rule`; both visits with their ends filled in (see visitEnd). */
 export function classifyContact(index: Interval, other: Interval, rule: ContactRule): ContactClassification {
   const overlap = overlapMinutes(index, other);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  classifyContact, CWA_OVERLAP_RULE, gapMinutes, overlapMinutes, PC_COVID_WINDOW_RULE, ruleReachMinutes, visitEnd, visitInterval,
+  classifyContact, CWA_OVERLAP_RULE, gapMinutes, overlapMinutes, PC_COVID_WINDOW_RULE, ruleReachMinutes, ruleSharedMinutes, visitEnd, visitInterval,
+  type ContactRule,
   type Interval, type Visit,
 } from './index';
 import { contactScore, DEFAULT_RANKING_WEIGHTS, rankCandidates, type CandidateContact } from './rank-candidates';
@@ -142,6 +143,31 @@ describe('classifyContact: the overlap rule (minutes together, 10 or more = high
     const a = visitInterval(visit('2021-08-01T23:50', null), 30); // 23:50 to 00:20 (+07)
     const b: Interval = { start: new Date('2021-08-01T17:05:00Z'), end: new Date('2021-08-01T18:00:00Z') }; // 00:05 to 01:00 (+07)
     expect(classifyContact(a, b, rule)).toMatchObject({ contact: true, overlapMinutes: 15, risk: 'high' });
+  });
+});
+
+describe('ruleSharedMinutes: the rule as a threshold on shared time (for SQL)', () => {
+  const rules: ContactRule[] = [PC_COVID_WINDOW_RULE, { kind: 'window', minutes: 15 }, { kind: 'window', minutes: 0 }, CWA_OVERLAP_RULE, { kind: 'overlap', minMinutes: 0, highRiskMinutes: 10 }];
+  it('gives the window as a negative threshold and the overlap minimum as it is', () => {
+    expect(ruleSharedMinutes(PC_COVID_WINDOW_RULE)).toEqual({ minSharedMinutes: -60, mustOverlap: false });
+    expect(ruleSharedMinutes(CWA_OVERLAP_RULE)).toEqual({ minSharedMinutes: 10, mustOverlap: true });
+  });
+  it('agrees with classifyContact on every pair of a grid of visits, edges included', () => {
+    const index = iv('2021-08-01T10:00', '2021-08-01T10:30');
+    let contacts = 0;
+    for (let start = -120; start <= 120; start += 5) {
+      for (const length of [0, 5, 10, 30, 90]) {
+        const other: Interval = { start: new Date(index.start.getTime() + start * 60_000), end: new Date(index.start.getTime() + (start + length) * 60_000) };
+        const shared = (Math.min(index.end.getTime(), other.end.getTime()) - Math.max(index.start.getTime(), other.start.getTime())) / 60_000;
+        for (const rule of rules) {
+          const { minSharedMinutes, mustOverlap } = ruleSharedMinutes(rule);
+          const expected = classifyContact(index, other, rule).contact;
+          if (expected) contacts += 1;
+          expect(shared >= minSharedMinutes && (!mustOverlap || shared > 0), `${JSON.stringify(rule)} at ${start} for ${length}`).toBe(expected);
+        }
+      }
+    }
+    expect(contacts).toBeGreaterThan(100);
   });
 });
 

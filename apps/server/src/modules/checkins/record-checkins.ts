@@ -1,4 +1,4 @@
-import { sql, uuidv7, type Database } from '@sen/db';
+import { sql, timeHashedUuid, type Database } from '@sen/db';
 import { AppError, badRequest } from '@sen/domain';
 import type { Deps } from '../../context';
 import { DEFAULT_RETENTION_DAYS } from './maintain-partitions';
@@ -99,38 +99,40 @@ export function validateCheckins(batch: readonly CheckinInput[], options: Record
 }
 
 /**
- * Stores a batch of check-ins in one INSERT. Idempotent on the client id: the table's unique index is
- * (client_id, checked_in_at) (a unique index on a partitioned table must hold the partition key), a retry carries
- * the same check-in time, so ON CONFLICT DO NOTHING skips what is already stored. A retried batch stores nothing
- * new and reports every client id as a duplicate. Nothing is stored when any item is invalid.
+ * The id of the check-in a device made as `clientId` at `checkedInAt`: the same for every retry, so the primary key
+ * (checked_in_at, id) is the idempotency key (migration 0020). Time-ordered like UUIDv7.
+ */
+export function checkinId(clientId: string, checkedInAt: Date): string {
+  return timeHashedUuid(checkedInAt.getTime(), clientId);
+}
+
+/**
+ * Stores a batch of check-ins in one INSERT. Idempotent on the client id: a retry carries the same client id and
+ * check-in time, hence the same id (checkinId), so ON CONFLICT on the primary key skips what is already stored. A
+ * retried batch stores nothing new and reports every client id as a duplicate. Nothing is stored when any item is
+ * invalid. Rows go in primary-key order, so concurrent batches holding the same check-ins wait on each other in the
+ * same order (no deadlock).
  */
 export async function recordCheckins(deps: { db: Database } | Pick<Deps, 'db'>, batch: readonly CheckinInput[], options: RecordOptions = {}): Promise<RecordCheckinsResult> {
-  const clean = validateCheckins(batch, options);
-  const key = (clientId: string, at: Date) => `${clientId}\u0000${at.getTime()}`;
+  const clean = validateCheckins(batch, options).map((c) => ({ ...c, id: checkinId(c.clientId, c.checkedInAt) }));
   // The first of repeated items in one batch is stored; the rest are duplicates like a retry.
-  const unique = new Map<string, CleanCheckin & { id: string }>();
-  for (const c of clean) if (!unique.has(key(c.clientId, c.checkedInAt))) unique.set(key(c.clientId, c.checkedInAt), { ...c, id: uuidv7(c.checkedInAt.getTime()) });
-  const rows = [...unique.values()];
-  const res = await sql<{ id: string; client_id: string; checked_in_at: Date }>`
+  const unique = new Map<string, (typeof clean)[number]>();
+  for (const c of clean) if (!unique.has(c.id)) unique.set(c.id, c);
+  const rows = [...unique.values()].sort((a, b) => a.checkedInAt.getTime() - b.checkedInAt.getTime() || (a.id < b.id ? -1 : 1));
+  const res = await sql<{ id: string }>`
     INSERT INTO checkins (id, venue_id, person_id, checked_in_at, checked_out_at, source, client_id)
     SELECT * FROM unnest(
       ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.venueId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
       ${rows.map((r) => r.checkedInAt.toISOString())}::timestamptz[], ${rows.map((r) => r.checkedOutAt?.toISOString() ?? null)}::timestamptz[],
       ${rows.map((r) => r.source)}::text[], ${rows.map((r) => r.clientId)}::text[])
-    ON CONFLICT (client_id, checked_in_at) DO NOTHING
-    RETURNING id, client_id, checked_in_at`.execute(deps.db);
-  const stored = new Set(res.rows.map((r) => key(r.client_id, new Date(r.checked_in_at))));
+    ON CONFLICT (checked_in_at, id) DO NOTHING
+    RETURNING id`.execute(deps.db);
+  const stored = new Set(res.rows.map((r) => r.id));
   const inserted: RecordCheckinsResult['inserted'] = [];
   const duplicates: string[] = [];
-  const reported = new Set<string>();
   for (const c of clean) {
-    const k = key(c.clientId, c.checkedInAt);
-    if (stored.has(k) && !reported.has(k)) {
-      inserted.push({ clientId: c.clientId, id: unique.get(k)!.id, checkedInAt: c.checkedInAt });
-      reported.add(k);
-    } else {
-      duplicates.push(c.clientId);
-    }
+    if (stored.delete(c.id)) inserted.push({ clientId: c.clientId, id: c.id, checkedInAt: c.checkedInAt });
+    else duplicates.push(c.clientId);
   }
   return { inserted, duplicates };
 }
