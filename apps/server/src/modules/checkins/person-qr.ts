@@ -6,7 +6,8 @@ import { requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { loadPersonFor } from '../people/people-access';
 import { findPersonRow, type PersonRow } from '../people/repo';
-import { newPersonRef, qrExpiresAt, qrMaxAgeDays, qrSigningKey, signQrToken, verifyQrToken } from './qr-signing';
+import { newPersonRef, qrExpiresAt, qrMaxAgeDays, qrSigningKey, signQrToken } from './qr-signing';
+import { verifyPersonTokens } from './verify-person-tokens';
 
 /**
  * Personal QR codes: one live code per person (table person_qr), made on first request, rotated on demand
@@ -131,20 +132,13 @@ export async function personQrCard(deps: Deps, ctx: RequestContext, personId: st
 
 /**
  * Resolves scanned personal tokens to person ids, refusing with a 4xx naming why: the token checks of
- * verifyQrToken (including qr_expired past SEN_QR_PERSON_MAX_AGE_DAYS), then qr_unknown (404: signed by us but no such code) and qr_revoked (410: a newer version was
- * issued). `fieldOf(i)` names the field of item i for errors.
+ * verifyQrToken (including qr_expired past SEN_QR_PERSON_MAX_AGE_DAYS; signatures already checked by this process
+ * are remembered, see verifyPersonTokens), then qr_unknown (404: signed by us but no such code) and qr_revoked (410: a
+ * newer version was issued). `fieldOf(i)` names the field of item i for errors.
  */
 export async function resolvePersonTokens(deps: Deps, tokens: readonly string[], fieldOf: (i: number) => string, now = new Date()): Promise<string[]> {
   const key = await qrSigningKey(deps.config.SEN_KEYS_DIR);
-  const maxAgeDays = qrMaxAgeDays(deps.config, 'person');
-  const claims = [];
-  for (let i = 0; i < tokens.length; i++) {
-    try {
-      claims.push(await verifyQrToken(key, tokens[i], 'person', now, maxAgeDays));
-    } catch (err) {
-      throw renameTokenField(err, fieldOf(i));
-    }
-  }
+  const claims = await verifyPersonTokens(key, tokens, now, qrMaxAgeDays(deps.config, 'person'), (i, err) => renameTokenField(err, fieldOf(i)));
   const refs = [...new Set(claims.map((c) => c.ref))];
   const rows = refs.length ? await deps.db.selectFrom('person_qr').select(['ref', 'person_id', 'version', 'revoked_at']).where('ref', 'in', refs).execute() : [];
   const byRef = new Map(rows.map((r) => [r.ref, r]));
