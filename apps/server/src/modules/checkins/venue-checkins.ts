@@ -1,7 +1,7 @@
 import { AppError, badRequest, conflict, maskName } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
-import { MAX_BATCH, recordCheckins, validateCheckins, type CheckinInput, type RecordOptions } from './record-checkins';
+import { MAX_BATCH, recordCheckins, validateCheckins, type CheckinInput, type RecordCheckinsResult, type RecordOptions } from './record-checkins';
 import { resolveVisitors, type VisitorRef } from './resolve-visitors';
 import { resolvePersonTokens } from './person-qr';
 import { loadVenueFor } from './venue-access';
@@ -62,7 +62,7 @@ async function checkInMany(deps: Deps, ctx: RequestContext, venueId: string, ite
     const res = await recordCheckins({ db: trx }, items.map((it, i) => asInput(it, visitors[i]!.personId)), options);
     await recordAudit(trx, ctx, {
       action: items.length === 1 ? 'checkin.venue' : 'checkin.venue_batch', entityType: 'venue', entityId: venue.id, areaPath: venue.area_path,
-      details: { inserted: res.inserted.length, duplicates: res.duplicates.length, checkinIds: res.inserted.map((r) => r.id), personIds: [...new Set(visitors.map((v) => v.personId))] },
+      details: checkinsAuditDetails(res, visitors),
     });
     // Stored once per (client id, check-in time), the key record-checkins is idempotent on; a repeat in this batch
     // or a retry of an earlier sync is a duplicate.
@@ -76,6 +76,15 @@ async function checkInMany(deps: Deps, ctx: RequestContext, venueId: string, ite
       return { id, clientId, duplicate: id === null, maskedName: maskName(visitors[i]!.fullName) };
     });
   });
+}
+
+/**
+ * What the audit row of a venue's check-ins says: counts and the range of ids stored, not a list of up to
+ * MAX_BATCH ids (ids are time-ordered, so the range with the venue finds the rows while they are kept).
+ */
+function checkinsAuditDetails(res: RecordCheckinsResult, visitors: readonly { personId: string }[]) {
+  const ids = res.inserted.map((r) => r.id).sort();
+  return { inserted: ids.length, duplicates: res.duplicates.length, people: new Set(visitors.map((v) => v.personId)).size, firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null };
 }
 
 /** Replaces scanned personal tokens by the person ids they stand for (refusing forged, altered or replaced codes). */
