@@ -99,7 +99,9 @@ export async function loadDemoCertificates(conn: Connection, deps: Deps, opts: {
   const havePassages = await conn.db.selectFrom('checkpoint_passages').select('id').where('checkpoint_id', 'in', checkpointIds.length ? checkpointIds : ['00000000-0000-0000-0000-000000000000']).limit(1).executeTakeFirst();
   if (!havePassages && checkpointIds.length > 0) {
     const hashes = (await conn.db.selectFrom('certificates').select('uci_hash').where('status', '=', 'valid').limit(200).execute()).map((r) => r.uci_hash);
-    const morning = new Date(Math.floor((now.getTime() + 7 * 3600_000) / 86_400_000) * 86_400_000 - 7 * 3600_000 + 6 * 3600_000);
+    // The latest morning (06:00 to 12:00, Viet Nam time) that is over, so the demo has passages whatever the hour.
+    const vnNoonBefore = now.getTime() + 7 * 3600_000 - 12 * 3600_000;
+    const morning = new Date(Math.floor(vnNoonBefore / 86_400_000) * 86_400_000 + 6 * 3600_000 - 7 * 3600_000);
     const rowsP: BulkRow[] = [];
     for (let i = 0; i < 120 && morning.getTime() + i * 180_000 < now.getTime(); i++) {
       const fail = rng.next() < 0.12;
