@@ -1,18 +1,19 @@
 import type { Deps, RequestContext } from '../../context';
 import { areaPopulations } from '../areas/repo';
 import { readCounts } from './counts';
-import { resolveScope, type ReportFiltersIn } from './filters';
+import { areasBelow, resolveScope, type ReportFiltersIn } from './filters';
 import { col, table, type ReportTable } from './table';
 
 /**
- * Registered but not attended, per area one level below the selected one: registrations by status (active =
- * still waiting) and invitations by status (no_show = invited and did not come), by the day they were made.
+ * Registered but not attended, per area one level below the selected one (a commune: itself): registrations by
+ * status (active = still waiting) and invitations by status (no_show = invited and did not come), by the day they
+ * were made.
  */
 export async function attendanceReport(deps: Deps, ctx: RequestContext, input: ReportFiltersIn): Promise<ReportTable> {
   const scope = await resolveScope(deps.db, ctx, { ...input, vaccine: undefined });
   const [registrations, invitations] = await Promise.all([
-    readCounts(deps.db, { metric: 'registrations', scope, areas: 'child', groups: ['dim1'] }),
-    readCounts(deps.db, { metric: 'invitations', scope, areas: 'child', groups: ['dim1'] }),
+    readCounts(deps.db, { metric: 'registrations', scope, areas: areasBelow(scope), groups: ['dim1'] }),
+    readCounts(deps.db, { metric: 'invitations', scope, areas: areasBelow(scope), groups: ['dim1'] }),
   ]);
   const paths = [...new Set([...registrations, ...invitations].map((r) => r.area_path))].sort();
   const names = await areaPopulations(deps.db, paths);

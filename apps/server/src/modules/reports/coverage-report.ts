@@ -1,7 +1,7 @@
 import type { Deps, RequestContext } from '../../context';
 import { areaPopulations, type AreaPopulation } from '../areas/repo';
 import { readCounts, type CountRow } from './counts';
-import { resolveScope, type ReportFiltersIn } from './filters';
+import { areasBelow, resolveScope, type ReportFiltersIn } from './filters';
 import { col, table, type ReportTable } from './table';
 
 const pct = (n: number, of: number | null | undefined) => (of && of > 0 ? Math.round((n / of) * 10_000) / 100 : null);
@@ -47,13 +47,13 @@ export function coverageFigures(c: CoverageCounts = zero(), area: AreaPopulation
 }
 
 /**
- * Coverage by residence as of `to`, per area one level below the selected area (per selected area when the
- * caller's jurisdiction has several): people with at least one dose, the full series and a booster, as rates of
- * the adults (18 and over) and of the over-50s of each area (the area's own figures, else the sum of its
- * communes'), with the all-ages counts beside them.
+ * Coverage by residence as of `to`, per area one level below the selected area (a commune: itself): people with
+ * at least one dose, the full series and a booster, as rates of the adults (18 and over) and of the over-50s of
+ * each area (the area's own figures, else the sum of its communes'), with the all-ages counts beside them.
  */
-export async function coverageReport(deps: Deps, ctx: RequestContext, input: ReportFiltersIn, level: 'child' | 'root' = 'child'): Promise<ReportTable> {
+export async function coverageReport(deps: Deps, ctx: RequestContext, input: ReportFiltersIn): Promise<ReportTable> {
   const scope = await resolveScope(deps.db, ctx, input);
+  const level = areasBelow(scope);
   const byArea = coverageCounts(await readCounts(deps.db, { metric: 'coverage', scope, areas: level, groups: ['dim1', 'dim2'], period: 'until' }));
   // Every child area appears, with zeros where nobody is vaccinated yet (the map needs them all).
   const children = level === 'child'

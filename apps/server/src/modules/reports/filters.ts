@@ -31,6 +31,8 @@ export interface AreaRef {
   path: string;
   name: string;
   level: number;
+  /** country, province, district or commune (optional where only the path matters). */
+  kind?: string;
 }
 
 /** What a report reads: the areas it covers (no area inside another), the period and the vaccine. */
@@ -68,13 +70,18 @@ export async function resolveScope(db: Database, ctx: RequestContext, input: Rep
   }
   let roots: AreaRef[];
   if (input.area) {
-    const area = await db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'full_name as name', 'level']).where('code', '=', input.area).executeTakeFirst();
+    const area = await db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'full_name as name', 'level', 'kind']).where('code', '=', input.area).executeTakeFirst();
     if (!area || !grants.some((g) => area.path === g || area.path.startsWith(`${g}.`))) throw notFound('Area', { code: input.area });
     roots = [area];
   } else {
     // Grants inside another grant add nothing.
     const top = grants.filter((g) => !grants.some((o) => o !== g && g.startsWith(`${o}.`)));
-    roots = await db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'full_name as name', 'level']).where(sql<boolean>`path = ANY(${sql.val([...new Set(top)])}::ltree[])`).orderBy('path').execute();
+    roots = await db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'full_name as name', 'level', 'kind']).where(sql<boolean>`path = ANY(${sql.val([...new Set(top)])}::ltree[])`).orderBy('path').execute();
   }
   return { roots, from, to, vaccine: input.vaccine ?? null };
+}
+
+/** Per-area tables list the areas one level below the selected ones; a commune, with none below, lists itself. */
+export function areasBelow(scope: ReportScope): 'child' | 'root' {
+  return scope.roots.length > 0 && scope.roots.every((r) => r.kind === 'commune') ? 'root' : 'child';
 }
