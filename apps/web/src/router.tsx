@@ -128,11 +128,16 @@ const tracingRoute = createRoute({ getParentRoute: () => appRoute, path: '/traci
 const traceRunRoute = createRoute({ getParentRoute: () => appRoute, path: '/tracing/runs/$id', component: checkinsPage(() => import('./pages/tracing/TraceRunPage'), 'TraceRunPage') });
 // The verifier stands outside the signed-in shell: it must open and verify with no network and no session.
 const verifyRoute = createRoute({ getParentRoute: () => rootRoute, path: '/verify', component: checkinsPage(() => import('./pages/verifier/VerifyPage'), 'VerifyPage') });
+const checkpointsRoute = createRoute({ getParentRoute: () => appRoute, path: '/checkpoints', component: checkinsPage(() => import('./pages/checkpoints/CheckpointsPage'), 'CheckpointsPage') });
+// The poster prints alone, without the console around it.
+const checkpointPrintRoute = createRoute({ getParentRoute: () => rootRoute, path: '/checkpoints/$id/print', component: checkinsPage(() => import('./pages/checkpoints/CheckpointPrintPage'), 'CheckpointPrintPage') });
+const checkpointPassRoute = createRoute({ getParentRoute: () => appRoute, path: '/pass', component: checkinsPage(() => import('./pages/checkins/CheckpointPassPage'), 'CheckpointPassPage') });
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, catalogRoute, newCatalogRoute, catalogVersionRoute, priorityGroupsRoute, targetsRoute, registrationsRoute, backfillsRoute, adverseEventsRoute, invitationsRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute]),
+  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, catalogRoute, newCatalogRoute, catalogVersionRoute, priorityGroupsRoute, targetsRoute, registrationsRoute, backfillsRoute, adverseEventsRoute, invitationsRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute, checkpointsRoute, checkpointPassRoute]),
   verifyRoute,
+  checkpointPrintRoute,
 ]);
 
 function parseSearch(searchStr: string): Search {

@@ -11,7 +11,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { SenLogo } from './SenLogo';
 
 interface NavItem {
-  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/vaccination/catalog' | '/vaccination/priority-groups' | '/vaccination/targets' | '/vaccination/registrations' | '/vaccination/backfills' | '/vaccination/adverse-events' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify';
+  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/vaccination/catalog' | '/vaccination/priority-groups' | '/vaccination/targets' | '/vaccination/registrations' | '/vaccination/backfills' | '/vaccination/adverse-events' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify' | '/checkpoints' | '/pass';
   label: string;
   visible: (u: User) => boolean;
 }
@@ -39,6 +39,8 @@ const NAV: NavItem[] = [
   { to: '/venues', label: 'checkins.nav.venues', visible: (u) => hasScope(u, 'business:manage') || hasScope(u, 'people:write') },
   { to: '/tracing', label: 'tracing.nav', visible: (u) => hasScope(u, 'tracing:run') },
   { to: '/verify', label: 'verifier.nav', visible: (u) => hasScope(u, 'checkpoint:verify') },
+  { to: '/checkpoints', label: 'checkpoints.nav', visible: (u) => hasScope(u, 'checkpoint:verify') },
+  { to: '/pass', label: 'checkpoints.pass.nav', visible: (u) => hasScope(u, 'self:read') },
 ];
 
 export function roleName(role: User['roles'][number], lng: string): string {

@@ -322,6 +322,35 @@ export interface Checkpoint {
   createdAt: string;
 }
 export const listCheckpoints = (signal?: AbortSignal) => request<{ items: Checkpoint[] }>('GET', '/api/checkpoints', { signal });
+export const getCheckpoint = (id: string, signal?: AbortSignal) => request<Checkpoint>('GET', `/api/checkpoints/${enc(id)}`, { signal });
+export const createCheckpoint = (body: { name: string; areaCode: string }) => request<Checkpoint>('POST', '/api/checkpoints', { body });
+
+/** What a checkpoint's printed QR holds: a link to the citizen's page, so a phone's own camera app opens it too. */
+export const checkpointQrText = (token: string, origin = location.origin) => `${origin}/pass?cp=${encodeURIComponent(token)}`;
+const CHECKPOINT_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+/** The token in a scanned checkpoint QR (the link, or the bare token); null for anything else, such as a venue poster. */
+export function checkpointTokenOf(text: string): string | null {
+  const trimmed = text.trim();
+  if (CHECKPOINT_TOKEN.test(trimmed)) return trimmed;
+  try {
+    const url = new URL(trimmed);
+    const token = url.pathname === '/pass' ? url.searchParams.get('cp') : null;
+    return token && CHECKPOINT_TOKEN.test(token) ? token : null;
+  } catch {
+    return null;
+  }
+}
+export interface CitizenPassage {
+  checkpoint: { name: string };
+  valid: boolean;
+  failureReason: string | null;
+  reason: string | null;
+  holder: { name: string; nameTransliterated: string; dob: string } | null;
+  passageId: string;
+  at: string;
+}
+/** The citizen shows their certificate at a checkpoint: the server verifies it again and logs the passage (hash only). */
+export const recordMyPassage = (body: { token: string; hc1: string }) => request<CitizenPassage>('POST', '/api/me/checkpoint-passages', { body });
 export const recordPassage = (checkpointId: string, body: { result: 'pass' | 'fail'; failureReason?: string; certificateHash?: string; passedAt?: string }) =>
   request<{ id: string }>('POST', `/api/checkpoints/${enc(checkpointId)}/passages`, { body });
 

@@ -1,14 +1,15 @@
-import { Alert, Anchor, Badge, Box, Button, Card, Container, Group, Select, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Card, Container, Group, Select, Stack, Text, Textarea } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../../api';
 import * as c from '../../components/checkins/checkinsApi';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { QrScanner } from '../../components/checkins/QrScanner';
+import { VerificationResult } from '../../components/checkins/VerificationResult';
 import { SenLogo } from '../../components/SenLogo';
-import { formatBirthDate, formatDateTime } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 import { flushPassages, logPassage, readPassages } from './passageQueue';
-import { loadCachedTrust, refreshTrust, verifyOffline, type TrustState, type Verification } from './trustCache';
+import { hasCachedTrust, loadCachedTrust, refreshTrust, verifyOffline, type TrustState, type Verification } from './trustCache';
 
 const CHECKPOINTS_KEY = 'sen.verifier.checkpoints';
 const CHOSEN_KEY = 'sen.verifier.checkpoint';
@@ -77,7 +78,7 @@ export function VerifyPage() {
         setTrustError(e instanceof Error ? e.message : String(e));
       }
       if (navigator.onLine) await refresh();
-      else if (!localStorage.getItem('sen.verifier.trustList')) setTrustError('offline');
+      else if (!(await hasCachedTrust())) setTrustError('offline');
     })();
     // An officer's checkpoints (only when signed in with checkpoint:verify; kept for offline use).
     void api
@@ -156,7 +157,13 @@ export function VerifyPage() {
                 <Text size="xs" c="dimmed">
                   {t('verifier.trust.counts', { signers: trust.list.body.signers.length, revoked: trust.list.revocations.count, rules: trust.list.rules.version })}
                   {trust.fetchedAt ? ` · ${t('verifier.trust.fetched', { at: formatDateTime(trust.fetchedAt) })}` : ''}
+                  {` · ${t('verifier.trust.limit', { hours: trust.list.stalePolicy.warnAfterHours, days: trust.list.stalePolicy.refuseAfterDays })}`}
                 </Text>
+                {trust.saveError && (
+                  <Alert color="red" p="xs" data-testid="trust-save-error" title={t('verifier.trust.saveErrorTitle')}>
+                    {t('verifier.trust.saveError', { reason: trust.saveError })}
+                  </Alert>
+                )}
                 {trust.list.warnings.length > 0 && (
                   <Alert color="yellow" p="xs" data-testid="trust-stale">
                     {t('verifier.trust.stale', { hours: Math.floor(ageHours ?? 0) })}
@@ -225,7 +232,7 @@ export function VerifyPage() {
             </Card>
           )}
 
-          {verification && <ResultCard v={verification} logged={logged} />}
+          {verification && <VerificationResult v={verification} note={logged ? t(logged === 'sent' ? 'verifier.checkpoint.logged' : 'verifier.checkpoint.queued') : null} />}
           {!navigator.onLine ? null : (
             <Anchor href="/" size="sm">
               {t('verifier.back')}
@@ -234,42 +241,5 @@ export function VerifyPage() {
         </Stack>
       </Container>
     </Box>
-  );
-}
-
-/** Green or red, the holder's name and date of birth only, and the reason a certificate failed. */
-function ResultCard({ v, logged }: { v: Verification; logged: 'sent' | 'queued' | null }) {
-  const { t, i18n } = useTranslation();
-  const ok = v.result.valid;
-  const code = v.result.code ?? 'invalid';
-  const known = i18n.exists(`verifier.reason.${code}`);
-  return (
-    <Card
-      withBorder
-      padding="lg"
-      data-testid="verify-result"
-      data-valid={ok ? 'true' : 'false'}
-      style={{ background: ok ? 'var(--mantine-color-green-1)' : 'var(--mantine-color-red-1)', borderColor: ok ? 'var(--mantine-color-green-7)' : 'var(--mantine-color-red-7)', borderWidth: 3 }}
-    >
-      <Stack gap={6}>
-        <Title order={2} c={ok ? 'green.9' : 'red.9'}>
-          {ok ? t('verifier.valid') : t('verifier.invalid')}
-        </Title>
-        {v.holder && (
-          <>
-            <Text size="xl" fw={700} data-testid="holder-name">
-              {v.holder.name}
-            </Text>
-            <Text>{t('verifier.dob', { dob: formatBirthDate(v.holder.dob) })}</Text>
-          </>
-        )}
-        {!ok && (
-          <Text c="red.9" data-testid="fail-reason">
-            {known ? t(`verifier.reason.${code}`) : t('verifier.reason.other', { reason: v.result.reason ?? code })}
-          </Text>
-        )}
-        {logged && <Text size="xs" c="dimmed">{t(logged === 'sent' ? 'verifier.checkpoint.logged' : 'verifier.checkpoint.queued')}</Text>}
-      </Stack>
-    </Card>
   );
 }

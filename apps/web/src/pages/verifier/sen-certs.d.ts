@@ -30,22 +30,33 @@ export interface TrustListBody {
   country: string;
   signers: { kid: string; certificate: string; usages: string[]; country: string }[];
 }
+export interface RuleSet {
+  version: string;
+  validFrom: string;
+}
+export interface StalePolicy {
+  warnAfterHours: number;
+  refuseAfterDays: number;
+}
 export interface VerifiedTrustList {
   body: TrustListBody;
   etag: string;
   trust: ReadonlyMap<string, readonly unknown[]>;
   revocations: { count: number };
-  rules: { version: string; validFrom: string };
+  ruleSets: RuleSet[];
+  rules: RuleSet;
+  stalePolicy: StalePolicy;
   ageHours: number;
   warnings: string[];
 }
+export declare function ruleSetAt(sets: readonly RuleSet[], clock: Date): RuleSet;
 export declare function certificatesFromText(text: string): Uint8Array[];
 export declare function verifyTrustList(
   bytes: Uint8Array | string,
   rootCertificateDer: Uint8Array,
-  opts?: { heldVersion?: number; now?: Date; stale?: { warnAfterHours?: number; refuseAfterDays?: number } },
+  opts?: { heldVersion?: number; now?: Date; stale?: Partial<StalePolicy> },
 ): Promise<VerifiedTrustList>;
 export declare function verifyHcert(
   text: string,
-  opts: { trust: VerifiedTrustList['trust']; clock?: Date; revocations?: VerifiedTrustList['revocations']; ruleSet?: VerifiedTrustList['rules'] },
+  opts: { trust: VerifiedTrustList['trust']; clock?: Date; revocations?: VerifiedTrustList['revocations']; ruleSet?: RuleSet },
 ): Promise<VerifyResult>;
