@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '@sen/db';
-import { checkNationalId, parsePartialDate, ROLES, searchForm } from '@sen/domain';
+import { ageOn, checkNationalId, parsePartialDate, ROLES, searchForm } from '@sen/domain';
 import { createTestConnection } from '../../../../apps/server/src/testing/test-db';
 import { DEMO_MODULES, runDemo } from './index';
 import { cleanCounts, isCleanName } from './names';
@@ -106,8 +106,41 @@ describe('loadDemoPopulation and runDemo', () => {
       (SELECT count(*)::int FROM person_identifiers) AS ids,
       (SELECT count(*)::int FROM duplicate_candidates) AS dups,
       (SELECT population FROM areas WHERE code = 'VN') AS country,
-      (SELECT count(*)::int FROM areas WHERE kind = 'commune' AND population IS NULL) AS without_population`);
-    expect(counts.rows[0]).toMatchObject({ people: 3_000, households: first.loaded!.households, ids: first.loaded!.identifiers, without_population: 0 });
+      (SELECT count(*)::int FROM areas WHERE kind = 'commune' AND population IS NULL) AS without_population,
+      (SELECT count(*)::int FROM areas WHERE kind = 'commune' AND (population_18_plus IS NULL OR population_50_plus IS NULL)) AS without_targets`);
+    expect(counts.rows[0]).toMatchObject({ people: 3_000, households: first.loaded!.households, ids: first.loaded!.identifiers, without_population: 0, without_targets: 0 });
+    // Target populations follow the synthetic people's ages: each province's shares of people aged 18+ and 50+
+    // today (ages by the domain's ageOn) give its total, split among its communes by population (each within a
+    // dose of its exact share); larger areas sum.
+    const today = new Date(Date.now() + 7 * 3_600_000);
+    const mix = new Map<string, { n: number; a18: number; a50: number }>();
+    for (const p of (await conn.pool.query<{ province: string; birth_date: string }>(`SELECT subpath(area_path, 0, 2)::text AS province, birth_date FROM people WHERE birth_date IS NOT NULL AND area_path IS NOT NULL`)).rows) {
+      const age = ageOn(parsePartialDate(p.birth_date, new Date(8.64e15))!, new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())));
+      const m = mix.get(p.province) ?? { n: 0, a18: 0, a50: 0 };
+      mix.set(p.province, { n: m.n + 1, a18: m.a18 + (age >= 18 ? 1 : 0), a50: m.a50 + (age >= 50 ? 1 : 0) });
+    }
+    const all = [...mix.values()].reduce((s, m) => ({ n: s.n + m.n, a18: s.a18 + m.a18, a50: s.a50 + m.a50 }), { n: 0, a18: 0, a50: 0 });
+    const areas = (await conn.pool.query<{ province: string; population: number; p18: number; p50: number }>(`
+      SELECT subpath(path, 0, 2)::text AS province, population, population_18_plus AS p18, population_50_plus AS p50 FROM areas WHERE kind = 'commune'`)).rows;
+    const provinces = new Map<string, { population: number; p18: number; p50: number }>();
+    for (const a of areas) {
+      const p = provinces.get(a.province) ?? { population: 0, p18: 0, p50: 0 };
+      provinces.set(a.province, { population: p.population + a.population, p18: p.p18 + a.p18, p50: p.p50 + a.p50 });
+    }
+    for (const a of areas) {
+      const m = mix.get(a.province) ?? all;
+      // Within one of the commune's share of its province's rounded total (which is within half of the exact one).
+      expect(Math.abs(a.p18 - (a.population * m.a18) / m.n)).toBeLessThan(1 + (0.5 * a.population) / provinces.get(a.province)!.population);
+      expect(a.p50).toBeLessThanOrEqual(a.p18);
+    }
+    for (const [province, p] of provinces) {
+      const m = mix.get(province) ?? all;
+      expect([p.p18, p.p50], province).toEqual([Math.round((p.population * m.a18) / m.n), Math.round((p.population * m.a50) / m.n)]);
+    }
+    const country = (await conn.pool.query<{ p18: number; p50: number; pop: number }>(`SELECT population_18_plus AS p18, population_50_plus AS p50, population AS pop FROM areas WHERE code = 'VN'`)).rows[0]!;
+    expect([country.p18, country.p50]).toEqual([areas.reduce((s, a) => s + a.p18, 0), areas.reduce((s, a) => s + a.p50, 0)]);
+    expect(country.p50).toBeLessThan(country.p18);
+    expect(country.p18).toBeLessThan(country.pop);
     expect(counts.rows[0].dups).toBeGreaterThan(0);
     expect(counts.rows[0].country).toBeGreaterThanOrEqual(3_000);
 

@@ -1,5 +1,5 @@
 import { bulkInsert, sql, type Connection } from '@sen/db';
-import { CCCD_PROVINCE_CODES, cccdCenturyDigit, foldDiacritics, formatPartialDate, searchForm, toNfc } from '@sen/domain';
+import { CCCD_PROVINCE_CODES, cccdCenturyDigit, foldDiacritics, formatPartialDate, searchForm, splitLargestRemainder, toNfc } from '@sen/domain';
 import { scoreAndStore, type MatchRow } from '@sen/server';
 import { loadNameData, type NameData } from './names';
 import { createRng, seededUuidv7, WeightedPicker, type Rng } from './random';
@@ -502,7 +502,8 @@ async function readIdCounters(conn: Connection): Promise<IdCounters> {
  * Generates `people` synthetic people in the communes of the loaded gazetteer and loads them with bulkInsert in
  * batches (households, then people, then identifiers: foreign-key order), then ANALYZEs the tables. Indexes stay
  * in place during the load: that is the honest cost. Communes without a population get an estimate: their
- * weight's share of the people now in the registry, plus 5% not yet registered; larger areas get the sum.
+ * weight's share of the people now in the registry, plus 5% not yet registered; larger areas get the sum. The
+ * target populations (18+, 50+) follow from the people's ages.
  */
 export async function loadDemoPopulation(conn: Connection, options: LoadOptions): Promise<LoadResult> {
   const communes = await readCommunes(conn);
@@ -602,4 +603,54 @@ async function fillPopulations(conn: Connection, communes: readonly DemoCommune[
               FROM areas p2 JOIN areas c ON c.path <@ p2.path AND c.kind = 'commune'
              WHERE p2.kind <> 'commune' GROUP BY p2.code) s
      WHERE p.code = s.code AND p.population IS NULL`);
+  await fillTargetPopulations(conn);
+}
+
+/**
+ * Fills empty target populations (18 and over, 50 and over) from the synthetic people's ages today. A commune
+ * holds few demo people, so each province's shares (the country's where the province has nobody) apply to its
+ * communes: the province's total is split among them by population with largest-remainder rounding (rounding each
+ * tiny commune on its own would skew the sums), the 50+ in proportion to the 18+ so they always nest. Larger areas
+ * get the sum of their communes.
+ */
+async function fillTargetPopulations(conn: Connection): Promise<void> {
+  const mixes = (await conn.pool.query<{ province: string | null; n: number; a18: number; a50: number }>(`
+    WITH ages AS (
+      SELECT subpath(area_path, 0, 2)::text AS province, sen_age_on(birth_date, sen_vn_day(now())) AS age
+        FROM people WHERE merged_into IS NULL AND area_path IS NOT NULL AND birth_date IS NOT NULL)
+    SELECT province, count(*)::int AS n, count(*) FILTER (WHERE age >= 18)::int AS a18, count(*) FILTER (WHERE age >= 50)::int AS a50
+      FROM ages GROUP BY ROLLUP (province)`)).rows;
+  const country = mixes.find((m) => m.province === null);
+  if (!country || country.n === 0) return;
+  const mixOf = new Map(mixes.filter((m) => m.province !== null).map((m) => [m.province!, m]));
+  const communes = (await conn.pool.query<{ code: string; province: string; population: number }>(`
+    SELECT code, subpath(path, 0, 2)::text AS province, population FROM areas
+     WHERE kind = 'commune' AND population IS NOT NULL AND population_18_plus IS NULL AND population_50_plus IS NULL ORDER BY code`)).rows;
+  const byProvince = new Map<string, typeof communes>();
+  for (const c of communes) byProvince.set(c.province, [...(byProvince.get(c.province) ?? []), c]);
+  const codes: string[] = [];
+  const p18: number[] = [];
+  const p50: number[] = [];
+  for (const [province, list] of byProvince) {
+    const mix = mixOf.get(province) ?? country;
+    const population = list.reduce((s, c) => s + c.population, 0);
+    const adults = splitLargestRemainder(Math.round((population * mix.a18) / mix.n), list.map((c) => c.population));
+    const over50 = splitLargestRemainder(Math.round((population * mix.a50) / mix.n), adults);
+    list.forEach((c, i) => {
+      codes.push(c.code);
+      p18.push(adults[i]!);
+      p50.push(over50[i]!);
+    });
+  }
+  await conn.pool.query(
+    `UPDATE areas a SET population_18_plus = v.p18, population_50_plus = v.p50, updated_at = now()
+       FROM unnest($1::text[], $2::int[], $3::int[]) AS v(code, p18, p50) WHERE a.code = v.code`,
+    [codes, p18, p50],
+  );
+  await conn.pool.query(`
+    UPDATE areas p SET population_18_plus = s.p18, population_50_plus = s.p50, updated_at = now()
+      FROM (SELECT p2.code, sum(c.population_18_plus)::int AS p18, sum(c.population_50_plus)::int AS p50
+              FROM areas p2 JOIN areas c ON c.path <@ p2.path AND c.kind = 'commune'
+             WHERE p2.kind <> 'commune' GROUP BY p2.code) s
+     WHERE p.code = s.code AND p.population_18_plus IS NULL AND p.population_50_plus IS NULL AND (p.population IS NULL OR s.p18 <= p.population)`);
 }

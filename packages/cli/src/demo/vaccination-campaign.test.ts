@@ -33,6 +33,27 @@ describe('the demo vaccination campaign', () => {
     expect(first.sessions).toBeGreaterThan(30);
   });
 
+  it('records adverse events, serious ones with their criteria, as counted in the summary', async () => {
+    expect(first.adverseEvents).toBeGreaterThan(0);
+    const events = await q<{ n: number; serious: number; without_criteria: number; criteria_not_serious: number }>(`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE serious)::int AS serious,
+             count(*) FILTER (WHERE serious AND cardinality(serious_criteria) = 0)::int AS without_criteria,
+             count(*) FILTER (WHERE NOT serious AND cardinality(serious_criteria) > 0)::int AS criteria_not_serious
+        FROM adverse_events`);
+    expect(events[0]).toMatchObject({ n: first.adverseEvents, without_criteria: 0, criteria_not_serious: 0 });
+    // Each event follows a dose of the campaign, after it.
+    const orphans = await q(`SELECT e.id FROM adverse_events e JOIN doses d ON d.id = e.dose_id WHERE e.onset_at < d.administered_at OR e.person_id <> d.person_id`);
+    expect(orphans).toEqual([]);
+  });
+
+  it('prints the no-shows stored: one invitation per person and session', async () => {
+    const stored = await q<{ no_shows: number; pairs: number; invitations: number }>(`
+      SELECT count(*) FILTER (WHERE status = 'no_show')::int AS no_shows, count(DISTINCT (session_id, person_id))::int AS pairs, count(*)::int AS invitations
+        FROM vaccination_invitations`);
+    expect(stored[0]!.no_shows).toBe(first.noShows);
+    expect(stored[0]!.pairs).toBe(stored[0]!.invitations);
+  });
+
   it('numbers each person\'s doses 1, 2, 3 in date order, with second doses, an Abdala third dose and mixed schedules', async () => {
     const rows = await q<{ person_id: string; numbers: number[]; vaccines: string[]; kinds: string[] }>(`
       SELECT person_id, array_agg(dose_number ORDER BY administered_at) AS numbers, array_agg(vaccine_code ORDER BY administered_at) AS vaccines,

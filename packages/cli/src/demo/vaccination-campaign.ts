@@ -142,8 +142,9 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
       const symptoms = serious ? ['anaphylaxis', 'hypotension'] : [...new Set([rng.pick(MILD_SYMPTOMS), rng.pick(MILD_SYMPTOMS)])];
       const onset = minutes(doseAt, 5 + rng.int(20));
       const classified = daysBack > 7;
-      events.push([uuidv7(), doseId, p.id, product(vaccine), vaccine, s.site.areaPath, s.id, s.site.siteId, onset, symptoms, serious, serious ? 'severe' : 'mild',
-        serious ? 'recovered' : rng.pick(['recovered', 'recovering']), classified ? (serious ? 'A1' : rng.pick(['A1', 'B1', 'C'])) : null, classified ? onset : null, DEMO_HASH, onset]);
+      // Anaphylaxis with hypotension is life-threatening and is treated in hospital.
+      events.push([uuidv7(), doseId, p.id, product(vaccine), vaccine, s.site.areaPath, s.id, s.site.siteId, onset, symptoms, serious, serious ? ['life_threatening', 'hospitalisation'] : [],
+        serious ? 'severe' : 'mild', serious ? 'recovered' : rng.pick(['recovered', 'recovering']), classified ? (serious ? 'A1' : rng.pick(['A1', 'B1', 'C'])) : null, classified ? onset : null, DEMO_HASH, onset]);
       summary.adverseEvents += 1;
     }
     return { date: doseAt, vaccine, doseNumber: evaluation.doseNumber };
@@ -204,7 +205,6 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
       const site = siteOfProvince.get(p.province);
       if (site) {
         invitations.push({ session: sessionAt(site, 1 + rng.int(CAMPAIGN_DAYS - 1)), personId: p.id, status: 'no_show' });
-        summary.noShows += 1;
       }
     } else if (r < 0.785) {
       backfill(p, rng.pick(['astrazeneca', 'verocell', 'pfizer']), 100 + rng.int(200), 1, false, history);
@@ -255,7 +255,7 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
     'dose_kind', 'dose_number', 'completes_series', 'catalog_version', 'source', 'verified', 'review_status', 'observation_done_at', 'observation_outcome', 'request_hash', 'recorded_at'];
   await bulkInsert(conn, 'doses', [...doseColumns, 'backfill_source', 'evidence_note', 'place'], backfills);
   await bulkInsert(conn, 'doses', doseColumns, doses);
-  await bulkInsert(conn, 'adverse_events', ['id', 'dose_id', 'person_id', 'product', 'vaccine_code', 'area_path', 'session_id', 'site_id', 'onset_at', 'symptoms', 'serious', 'severity', 'outcome', 'causality', 'causality_set_at', 'request_hash', 'reported_at'], events);
+  await bulkInsert(conn, 'adverse_events', ['id', 'dose_id', 'person_id', 'product', 'vaccine_code', 'area_path', 'session_id', 'site_id', 'onset_at', 'symptoms', 'serious', 'serious_criteria', 'severity', 'outcome', 'causality', 'causality_set_at', 'request_hash', 'reported_at'], events);
   await bulkInsert(conn, 'stock_events', STOCK_EVENT_COLUMNS, stock);
   for (const [key, n] of balances) {
     const [storeId, lotId] = key.split('|');
@@ -271,7 +271,9 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
       return true;
     }).map((i) => [uuidv7(), i.session.id, i.personId, i.session.site.areaPath, i.status, minutes(i.session.startsAt, -2 * 24 * 60), i.session.endsAt]);
     await bulkInsert(conn, 'vaccination_invitations', ['id', 'session_id', 'person_id', 'area_path', 'status', 'created_at', 'updated_at'], rows);
-  } else summary.noShows = 0;
+    // Counted from what was stored: a person invited twice to one session is one invitation.
+    summary.noShows = rows.filter((r) => r[4] === 'no_show').length;
+  }
   summary.sessions = sessionRows.length;
   summary.unverifiedBackfills = backfills.filter((b) => b[17] === false).length;
   opts.log?.(`  vaccination campaign: ${summary.sessions} sessions, ${summary.doses.toLocaleString('en')} doses (${summary.boosters} boosters), ${summary.screenings.toLocaleString('en')} screenings (${summary.deferred} deferred), ${summary.adverseEvents} adverse events, ${summary.noShows} no-shows, ${summary.unverifiedBackfills} unverified backfills`);
