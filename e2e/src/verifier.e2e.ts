@@ -184,8 +184,67 @@ describe('the offline verifier', () => {
       const after = await call<{ total: { pass: number; fail: number } }>(page, 'GET', `/api/checkpoints/${checkpoint.id}/passages?date=${day}`);
       expect(after.total.pass - before.total.pass).toBe(1);
       expect(after.total.fail - before.total.fail).toBe(1);
+      // The trust list is kept in IndexedDB (revocations as bytes), not in localStorage.
+      const kept = await page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((ok, ko) => {
+          const r = indexedDB.open('sen-verifier');
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => ko(r.error);
+        });
+        const list = await new Promise<{ skeleton: string; hashes: Uint8Array[] } | undefined>((ok, ko) => {
+          const r = db.transaction('trust').objectStore('trust').get('list');
+          r.onsuccess = () => ok(r.result as { skeleton: string; hashes: Uint8Array[] } | undefined);
+          r.onerror = () => ko(r.error);
+        });
+        return { legacy: localStorage.getItem('sen.verifier.trustList'), skeleton: typeof list?.skeleton, binary: (list?.hashes ?? []).every((h) => h instanceof Uint8Array) };
+      });
+      expect(kept).toEqual({ legacy: null, skeleton: 'string', binary: true });
     } finally {
       await officerContext.close();
+    }
+  });
+
+  it("a citizen scans a checkpoint's QR (printed by the officer) and shows the result of their own certificate, logged without their name", { timeout: 180_000 }, async () => {
+    const officerContext = await browser.newContext({ locale: 'vi-VN' });
+    const citizenContext = await browser.newContext({ locale: 'vi-VN', viewport: { width: 412, height: 900 } });
+    try {
+      const officer = await officerContext.newPage();
+      await signIn(officer, 'chot');
+      const name = `Chốt cầu Long Biên ${Date.now().toString(36)}`;
+      const created = await call<{ id: string }>(officer, 'POST', '/api/checkpoints', { name, areaCode: COMMUNE });
+      await officer.goto(`${baseUrl}/checkpoints`);
+      const row = officer.getByTestId('checkpoint-list').getByRole('row').filter({ hasText: name });
+      await row.getByRole('button', { name: 'Xem mã QR' }).click();
+      const qr = officer.getByTestId('checkpoint-qr');
+      await qr.getByRole('img').waitFor();
+      const link = await qr.getAttribute('data-qr-text');
+      expect(link).toMatch(new RegExp(`^${baseUrl}/pass\\?cp=[A-Za-z0-9_-]{16,64}$`));
+      await officer.goto(`${baseUrl}/checkpoints/${created.id}/print`);
+      await officer.getByTestId('checkpoint-poster').getByText(name).waitFor();
+      await officer.screenshot({ path: path.join(ARTIFACTS, 'checkpoint-poster.png') });
+      const day = vnDay(0);
+      const before = await call<{ total: { pass: number; fail: number } }>(officer, 'GET', `/api/checkpoints/${created.id}/passages?date=${day}`);
+
+      const citizen = await citizenContext.newPage();
+      await signIn(citizen, 'nguoidan');
+      const mine = await call<{ items: { status: string; hcert: string | null }[] }>(citizen, 'GET', '/api/me/certificates');
+      await citizen.goto(link!);
+      if (!mine.items.some((c) => c.status === 'valid' && c.hcert)) {
+        await citizen.getByTestId('no-certificate').waitFor();
+        return;
+      }
+      await citizen.getByTestId('pass-show').click();
+      const result = citizen.getByTestId('verify-result');
+      await result.waitFor({ timeout: 30_000 });
+      await citizen.getByTestId('pass-checkpoint').filter({ hasText: name }).waitFor({ timeout: 30_000 });
+      await citizen.getByText('Đã ghi nhận lượt qua chốt').waitFor();
+      await citizen.screenshot({ path: path.join(ARTIFACTS, 'checkpoint-pass.png') });
+      const passed = (await result.getAttribute('data-valid')) === 'true';
+      const after = await call<{ total: { pass: number; fail: number } }>(officer, 'GET', `/api/checkpoints/${created.id}/passages?date=${day}`);
+      expect([after.total.pass - before.total.pass, after.total.fail - before.total.fail]).toEqual(passed ? [1, 0] : [0, 1]);
+    } finally {
+      await officerContext.close();
+      await citizenContext.close();
     }
   });
 });
