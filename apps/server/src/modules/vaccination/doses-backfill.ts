@@ -3,6 +3,7 @@ import { AppError, conflict, evaluateDose, forbidden, notFound, type DoseRecord 
 import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, jurisdictionSql, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
+import { queueCertificateReissue } from '../certificates/reissue-after-correction';
 import { doseView, findDose, judgeProblems, problemOut, type DoseRow } from './doses-repo';
 import { cleanNote } from './ledger';
 import { insertDoseWithAudit } from './record-dose';
@@ -108,7 +109,7 @@ export async function reviewBackfill(deps: Deps, ctx: RequestContext, id: string
   scopePaths(ctx, 'vaccination:write');
   const note = cleanNote(input.note, 'note');
   if (input.decision === 'reject' && !note) throw field400('reason_required', 'note', 'Say why the dose is rejected');
-  await deps.db.transaction().execute(async (trx) => {
+  const personId = await deps.db.transaction().execute(async (trx) => {
     const dose = await trx.selectFrom('doses').select(['id', 'person_id', 'source', 'review_status', 'recorded_by', sql<string>`area_path::text`.as('area_path')]).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!dose || dose.source !== 'backfill') throw notFound('Backfilled dose');
     if (!canAccessArea(ctx, 'vaccination:write', dose.area_path)) {
@@ -122,7 +123,10 @@ export async function reviewBackfill(deps: Deps, ctx: RequestContext, id: string
     await trx.updateTable('doses').set({ review_status: confirmed ? 'confirmed' : 'rejected', verified: confirmed, reviewed_by: ctx.actor?.userId ?? null, reviewed_at: sql`now()`, review_note: note })
       .where('id', '=', id).execute();
     await recordAudit(trx, ctx, { action: confirmed ? 'dose.backfill.confirm' : 'dose.backfill.reject', entityType: 'person', entityId: dose.person_id, areaPath: dose.area_path, details: { doseId: id } });
+    return dose.person_id;
   });
+  // A rejected dose may have raised the numbers certificates carry: re-issue them once the rejection is committed.
+  if (input.decision === 'reject') await queueCertificateReissue(deps, personId, 'dose_rejected');
   return { ...doseView((await findDose(deps.db, id))!), replayed: false, warnings: [] };
 }
 
