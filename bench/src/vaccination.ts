@@ -227,8 +227,9 @@ async function dashboardAtScale(conn: Connection, kind: BenchDb, size: number, q
   const slice = 20;
   for (let day = 0; day < lastDay; day += slice) {
     await conn.pool.query(
-      `INSERT INTO report_dose_deltas
-         SELECT area_path, coalesce(person_area_path, area_path), administered_on, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, 1, report_first_booster(doses)
+      `INSERT INTO report_dose_deltas (area_path, person_area_path, day, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, n, first_booster, age_band)
+         SELECT area_path, coalesce(person_area_path, area_path), administered_on, vaccine_code, dose_kind, dose_number, completes_series, site_id, lot_id, 1, report_first_booster(doses),
+                report_age_band(person_id, administered_on)
            FROM doses WHERE request_hash = 'bench-load' AND administered_on >= date '2021-07-01' + $1::int AND administered_on < date '2021-07-01' + $2::int`,
       [day, day + slice],
     );
@@ -261,6 +262,7 @@ async function dashboardAtScale(conn: Connection, kind: BenchDb, size: number, q
     const answer = await ours();
     const plain = await plainDashboard(conn, c.prefix);
     const same = answer.totals.doses === plain.doses && answer.totals.atLeastOneDose === plain.first && answer.totals.fullSeries === plain.full && answer.totals.booster === plain.booster
+      && answer.totals.adults18PlusAtLeastOneDose === plain.adults_first && answer.totals.adults18PlusFullSeries === plain.adults_full && answer.totals.adults18PlusBooster === plain.adults_booster
       && JSON.stringify(answer.dosesByDay) === JSON.stringify(plain.byDay) && JSON.stringify(answer.dosesByVaccine) === JSON.stringify(plain.byVaccine)
       && JSON.stringify(answer.coverageByArea.filter((a) => a.atLeastOneDose + a.fullSeries + a.booster > 0).map((a) => [a.areaCode, a.atLeastOneDose, a.fullSeries, a.booster])) === JSON.stringify(plain.coverage);
     if (!same) throw new Error(`the dashboard (${c.name}) and the GROUP BY over raw doses disagree`);
@@ -295,11 +297,15 @@ async function plainDashboard(conn: Connection, prefix: string) {
   const q = <R extends object>(text: string) => conn.pool.query<R>(text, [prefix]).then((r) => r.rows);
   const counted = `review_status <> 'rejected'`;
   const [totals, byDay, byVaccine, coverage] = await Promise.all([
-    q<{ doses: number; first: number; full: number; booster: number }>(`
+    q<{ doses: number; first: number; full: number; booster: number; adults_first: number; adults_full: number; adults_booster: number }>(`
       SELECT (SELECT count(*) FROM doses WHERE ${counted} AND area_path <@ $1::ltree)::int AS doses,
              count(*) FILTER (WHERE dose_kind = 'primary' AND dose_number = 1)::int AS first, count(*) FILTER (WHERE completes_series)::int AS full,
-             count(*) FILTER (WHERE dose_kind = 'booster' AND dose_number = 1)::int AS booster
-        FROM doses WHERE ${counted} AND coalesce(person_area_path, area_path) <@ $1::ltree`),
+             count(*) FILTER (WHERE dose_kind = 'booster' AND dose_number = 1)::int AS booster,
+             count(*) FILTER (WHERE dose_kind = 'primary' AND dose_number = 1 AND age >= 18)::int AS adults_first,
+             count(*) FILTER (WHERE completes_series AND age >= 18)::int AS adults_full,
+             count(*) FILTER (WHERE dose_kind = 'booster' AND dose_number = 1 AND age >= 18)::int AS adults_booster
+        FROM (SELECT d.*, sen_age_on(p.birth_date, d.administered_on) AS age FROM doses d JOIN people p ON p.id = d.person_id) d
+       WHERE ${counted} AND coalesce(person_area_path, area_path) <@ $1::ltree`),
     q<{ day: string; primary: number; booster: number }>(`
       SELECT administered_on::text AS day, count(*) FILTER (WHERE dose_kind = 'primary')::int AS primary, count(*) FILTER (WHERE dose_kind = 'booster')::int AS booster
         FROM doses WHERE ${counted} AND area_path <@ $1::ltree GROUP BY 1 ORDER BY 1`),
