@@ -1,7 +1,7 @@
 // Validity rules as data: CertLogic rule sets (the EU's JSON-logic dialect), versioned and carried inside the
 // signed trust list, evaluated offline with certlogic-js. Browser-safe.
 import { evaluate, isCertLogicExpression, type CertLogicExpression } from 'certlogic-js';
-import { AppError, CATALOG_VERSIONS } from '@sen/domain';
+import { AppError, CATALOG_VERSIONS, vnDayOf } from '@sen/domain';
 import type { Dcc, DccType } from './schema';
 
 export type RulePurpose = 'checkpoint' | 'personalQr';
@@ -119,8 +119,8 @@ export function parseRuleSet(value: unknown): RuleSet {
   return r;
 }
 
-/** Viet Nam (UTC+7, no daylight saving) calendar day of an instant. */
-export const vnDate = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+/** Viet Nam (UTC+7, no daylight saving) calendar day of an instant: CertLogic's validation date. */
+export const vnDate = vnDayOf;
 
 const ruleData = (dcc: Dcc | Record<string, unknown>, clock: Date) => ({
   payload: dcc,

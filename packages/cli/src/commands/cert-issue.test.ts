@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { listSigners, ensureKeys } from '@sen/certs/node';
 import { verifyHcert } from '@sen/certs';
 import { sql, uuidv7, type Connection } from '@sen/db';
-import { uvciCheckValid } from '@sen/domain';
+import { uvciCheckValid, vnDayOf } from '@sen/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestConnection } from '../../../../apps/server/src/testing/test-db';
 import { runCertIssue } from './cert-issue';
@@ -48,7 +48,7 @@ describe('sen cert issue', () => {
   });
 
   it('--recovery issues a recovery certificate valid from day 11 to day 180; the same day again is unchanged; a bad day names the field', async () => {
-    const fr = new Date(Date.now() + 7 * 3600_000 - 20 * 86400_000).toISOString().slice(0, 10);
+    const fr = vnDayOf(new Date(Date.now() - 20 * 86400_000));
     const lines: string[] = [];
     expect(await runCertIssue({ person: '001070000123', dir, recovery: fr }, (l) => lines.push(l), conn)).toBe(0);
     const printed = JSON.parse(lines[0]!) as { uvci: string; hc1: string; fr: string; issued: boolean };

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeHcert, revocationHash, createRevocationBatch, decodeHcert, defaultRuleSet } from '@sen/certs';
+import { vnDayOf } from '@sen/domain';
 import { buildTrustList, loadFileSigner } from '@sen/certs/node';
 import { registerCertCommands } from './cert';
 import { registerKeysCommands } from './keys';
@@ -69,7 +70,7 @@ describe('sen cert verify with a trust list, revocations, rules and a PNG', () =
     const signer = await loadFileSigner(keysDir);
     const now = new Date();
     const iso = (ms: number) => new Date(now.getTime() + ms).toISOString();
-    const vnDay = (ms: number) => new Date(now.getTime() + ms + 7 * 3600_000).toISOString().slice(0, 10);
+    const vnDay = (ms: number) => vnDayOf(new Date(now.getTime() + ms));
     const DAY = 86400_000;
     const issue = (ci: string, dt: string) => encodeHcert(dcc(ci, dt), { signer, issuer: 'VN', issuedAt: now, expiresAt: new Date(now.getTime() + 365 * DAY) });
     const good = await issue('URN:UVCI:01:VN:CLI#1', vnDay(-30 * DAY));

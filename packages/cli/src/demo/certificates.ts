@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { contentHash, signedCertificateRow, currentSigner } from '@sen/server';
 import { ensureKeys } from '@sen/certs/node';
 import { bulkInsert, sql, uuidv7, type BulkRow, type Connection } from '@sen/db';
-import { certifiableDoses, certificateDoses, makeUvci, uvciOpaqueForId, vaccinationDcc, vaccinationEntry, type RecordedDose } from '@sen/domain';
+import { certifiableDoses, certificateDoses, makeUvci, uvciOpaqueForId, vaccinationDcc, vaccinationEntry, vnDayOf, vnDayStart, type RecordedDose } from '@sen/domain';
 import type { Deps } from '@sen/server';
 import { createRng } from './random';
 
@@ -100,8 +100,7 @@ export async function loadDemoCertificates(conn: Connection, deps: Deps, opts: {
   if (!havePassages && checkpointIds.length > 0) {
     const hashes = (await conn.db.selectFrom('certificates').select('uci_hash').where('status', '=', 'valid').limit(200).execute()).map((r) => r.uci_hash);
     // The latest morning (06:00 to 12:00, Viet Nam time) that is over, so the demo has passages whatever the hour.
-    const vnNoonBefore = now.getTime() + 7 * 3600_000 - 12 * 3600_000;
-    const morning = new Date(Math.floor(vnNoonBefore / 86_400_000) * 86_400_000 + 6 * 3600_000 - 7 * 3600_000);
+    const morning = new Date(vnDayStart(vnDayOf(new Date(now.getTime() - 12 * 3600_000))).getTime() + 6 * 3600_000);
     const rowsP: BulkRow[] = [];
     for (let i = 0; i < 120 && morning.getTime() + i * 180_000 < now.getTime(); i++) {
       const fail = rng.next() < 0.12;

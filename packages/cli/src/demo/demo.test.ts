@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '@sen/db';
-import { ageOn, checkNationalId, parsePartialDate, ROLES, searchForm } from '@sen/domain';
+import { ageOn, checkNationalId, parsePartialDate, ROLES, searchForm, vnToday } from '@sen/domain';
 import { createTestConnection } from '../../../../apps/server/src/testing/test-db';
 import { DEMO_MODULES, runDemo } from './index';
 import { cleanCounts, isCleanName } from './names';
@@ -112,10 +112,10 @@ describe('loadDemoPopulation and runDemo', () => {
     // Target populations follow the synthetic people's ages: each province's shares of people aged 18+ and 50+
     // today (ages by the domain's ageOn) give its total, split among its communes by population (each within a
     // dose of its exact share); larger areas sum.
-    const today = new Date(Date.now() + 7 * 3_600_000);
+    const today = new Date(`${vnToday()}T00:00:00Z`);
     const mix = new Map<string, { n: number; a18: number; a50: number }>();
     for (const p of (await conn.pool.query<{ province: string; birth_date: string }>(`SELECT subpath(area_path, 0, 2)::text AS province, birth_date FROM people WHERE birth_date IS NOT NULL AND area_path IS NOT NULL`)).rows) {
-      const age = ageOn(parsePartialDate(p.birth_date, new Date(8.64e15))!, new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())));
+      const age = ageOn(parsePartialDate(p.birth_date, new Date(8.64e15))!, today);
       const m = mix.get(p.province) ?? { n: 0, a18: 0, a50: 0 };
       mix.set(p.province, { n: m.n + 1, a18: m.a18 + (age >= 18 ? 1 : 0), a50: m.a50 + (age >= 50 ? 1 : 0) });
     }

@@ -1,5 +1,5 @@
 import { bulkInsert, uuidv7, type BulkRow, type Connection } from '@sen/db';
-import { catalogAt, evaluateDose, findVaccine, screen, type DoseRecord, type ScreeningInput } from '@sen/domain';
+import { catalogAt, evaluateDose, findVaccine, screen, vnDayOf, vnDayStart, vnToday, type DoseRecord, type ScreeningInput } from '@sen/domain';
 import type { Deps } from '@sen/server';
 import { createRng, type Rng } from './random';
 import { demoLotIds, demoSites, loadDemoVaccineSupply, STOCK_EVENT_COLUMNS, type DemoSite } from './vaccine-supply';
@@ -31,17 +31,12 @@ export interface CampaignSummary {
 
 const DEMO_HASH = 'demo-campaign';
 const DAY_MS = 86_400_000;
-const VN_OFFSET_MS = 7 * 3_600_000;
 const CAMPAIGN_DAYS = 42;
 const PRODUCT_WEIGHTS: [string, number][] = [['astrazeneca', 35], ['pfizer', 25], ['verocell', 18], ['moderna', 10], ['janssen', 6], ['abdala', 6]];
 const MILD_SYMPTOMS = ['injection_site_pain', 'fever', 'headache', 'fatigue', 'myalgia', 'chills', 'nausea', 'dizziness'];
 
-/** The Viet Nam day (as a UTC-midnight Date of that calendar day) n days before `now`. */
-const vnDayStart = (now: Date, daysBack: number) => {
-  const local = new Date(now.getTime() + VN_OFFSET_MS - daysBack * DAY_MS);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - VN_OFFSET_MS);
-};
-const isoVnDay = (at: Date) => new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+/** The instant the Viet Nam day n days before `now`'s begins. */
+const dayStart = (now: Date, daysBack: number) => vnDayStart(vnDayOf(new Date(now.getTime() - daysBack * DAY_MS)));
 const minutes = (at: Date, m: number) => new Date(at.getTime() + m * 60_000);
 
 function pickProduct(rng: Rng, age: number): string {
@@ -81,7 +76,7 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
     const key = `${site.siteId}|${daysBack}`;
     let s = sessions.get(key);
     if (!s) {
-      const day = vnDayStart(now, daysBack);
+      const day = dayStart(now, daysBack);
       s = { id: uuidv7(), site, day, startsAt: minutes(day, 7 * 60), endsAt: minutes(day, 17 * 60), status: daysBack > 0 ? 'closed' : daysBack === 0 ? 'open' : 'planned', perLot: new Map() };
       sessions.set(key, s);
     }
@@ -131,7 +126,7 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
     const doseId = uuidv7();
     const observed = daysBack > 0 || doseAt.getTime() < now.getTime() - 30 * 60_000;
     const reaction = observed && rng.chance(0.006);
-    doses.push([doseId, p.id, doseAt, isoVnDay(doseAt), s.site.siteId, s.id, s.site.areaPath, p.area_path, product(vaccine), vaccine, lot.id, DEMO_LOT_NUMBER.get(vaccine)!,
+    doses.push([doseId, p.id, doseAt, vnDayOf(doseAt), s.site.siteId, s.id, s.site.areaPath, p.area_path, product(vaccine), vaccine, lot.id, DEMO_LOT_NUMBER.get(vaccine)!,
       evaluation.kind, evaluation.doseNumber, evaluation.kind === 'primary' && evaluation.seriesComplete, String(evaluation.catalogVersion), 'site', true, 'confirmed',
       observed ? minutes(doseAt, 30) : null, observed ? (reaction ? 'reaction' : 'no_reaction') : null, DEMO_HASH, doseAt]);
     s.perLot.set(vaccine, (s.perLot.get(vaccine) ?? 0) + 1);
@@ -154,15 +149,15 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
     `SELECT vaccine_code, lot_number FROM vaccine_lots WHERE id = ANY($1::uuid[])`, [[...lots.values()].map((l) => l.id)])).rows.map((r) => [r.vaccine_code, r.lot_number]));
   const backfills: BulkRow[] = [];
   const backfill = (p: Person, vaccine: string, daysBack: number, doseNumber: number, verified: boolean, history: DoseRecord[]) => {
-    const at = minutes(vnDayStart(now, daysBack), 12 * 60);
+    const at = minutes(dayStart(now, daysBack), 12 * 60);
     const e = evaluateDose({ birthDate: p.birth_date, priorDoses: history, proposed: { date: at, vaccine } }, catalogAt(at));
-    backfills.push([uuidv7(), p.id, at, isoVnDay(at), null, null, p.area_path, p.area_path, product(vaccine), vaccine, null, null, e.kind, Math.max(doseNumber, e.doseNumber),
+    backfills.push([uuidv7(), p.id, at, vnDayOf(at), null, null, p.area_path, p.area_path, product(vaccine), vaccine, null, null, e.kind, Math.max(doseNumber, e.doseNumber),
       e.kind === 'primary' && e.seriesComplete, String(e.catalogVersion), 'backfill', verified, verified ? 'confirmed' : 'pending', null, null, DEMO_HASH, minutes(now, -rng.int(20 * 24 * 60)),
       rng.pick(['Phiếu xác nhận tiêm giấy', 'Hệ thống tiêm chủng cũ', 'Tiêm tại nước ngoài']), 'Đã đối chiếu phiếu tiêm có chữ ký và dấu của cơ sở tiêm', rng.pick(['Bệnh viện Bạch Mai', 'Trung tâm Y tế quận', 'Singapore'])]);
     return { date: at, vaccine, doseNumber: Math.max(doseNumber, e.doseNumber) };
   };
 
-  const thisYear = new Date(now.getTime() + VN_OFFSET_MS).getUTCFullYear();
+  const thisYear = Number(vnToday(now).slice(0, 4));
   for (const p of people) {
     const age = thisYear - p.birth_year;
     const r = rng.next();
@@ -246,7 +241,7 @@ export async function loadDemoVaccinationCampaign(conn: Connection, deps: Deps, 
     }
   }
 
-  const sessionRows: BulkRow[] = ordered.map((s) => [s.id, s.site.siteId, isoVnDay(s.startsAt), s.startsAt, s.endsAt, allProducts, 300, s.status, s.site.areaPath,
+  const sessionRows: BulkRow[] = ordered.map((s) => [s.id, s.site.siteId, vnDayOf(s.startsAt), s.startsAt, s.endsAt, allProducts, 300, s.status, s.site.areaPath,
     'Buổi tiêm (demo)', s.status === 'planned' ? null : s.startsAt, s.status === 'closed' ? s.endsAt : null, minutes(s.startsAt, -3 * 24 * 60), minutes(s.startsAt, -3 * 24 * 60)]);
   await bulkInsert(conn, 'vaccination_sessions', ['id', 'site_id', 'session_date', 'starts_at', 'ends_at', 'products', 'capacity', 'status', 'area_path', 'note', 'opened_at', 'closed_at', 'created_at', 'updated_at'], sessionRows);
   await bulkInsert(conn, 'session_arrivals', ['id', 'session_id', 'person_id', 'arrived_at', 'method', 'area_path', 'recorded_at'], arrivals);

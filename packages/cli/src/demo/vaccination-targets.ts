@@ -1,4 +1,5 @@
 import { bulkInsert, uuidv7, type Connection } from '@sen/db';
+import { vnDayOf, vnToday } from '@sen/domain';
 import type { Deps } from '@sen/server';
 import { createRng } from './random';
 
@@ -46,7 +47,7 @@ export async function loadDemoVaccinationTargets(conn: Connection, deps: Deps, o
     }
     return 'G14';
   };
-  const year = new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear();
+  const year = Number(vnToday(now).slice(0, 4));
   const people = (await conn.pool.query<{ id: string; area_path: string; commune_code: string; province: string; birth_year: number }>(`
     SELECT id, area_path::text AS area_path, commune_code, subpath(area_path, 1, 1)::text AS province, birth_year
       FROM people WHERE merged_into IS NULL AND area_path IS NOT NULL AND birth_year <= $1 ORDER BY id`, [year - 18])).rows;
@@ -76,7 +77,7 @@ export async function loadDemoVaccinationTargets(conn: Connection, deps: Deps, o
     }
     if (!registered.has(p.id) && rng.chance(listed ? REGISTERED_SHARE * 2 : REGISTERED_SHARE / 4)) {
       registered.add(p.id);
-      const preferred = new Date(now.getTime() + (1 + rng.int(14)) * DAY_MS + 7 * 3_600_000).toISOString().slice(0, 10);
+      const preferred = vnDayOf(new Date(now.getTime() + (1 + rng.int(14)) * DAY_MS));
       const self = rng.chance(0.6);
       registrations.push([uuidv7(), p.id, p.commune_code, p.area_path, preferred, listed ? code : null, self ? 'self' : 'staff', self ? null : uploader, new Date(now.getTime() - rng.int(20) * DAY_MS)]);
     }

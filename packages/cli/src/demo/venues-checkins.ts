@@ -1,5 +1,5 @@
 import { bulkInsert, uuidv7, type BulkRow, type Connection } from '@sen/db';
-import { declarationWarnings, DECLARATION_RULE_VERSION, type RiskArea } from '@sen/domain';
+import { declarationWarnings, DECLARATION_RULE_VERSION, vnDayOf, vnDayStart, vnToday, type RiskArea } from '@sen/domain';
 import type { Deps } from '@sen/server';
 import { createRng, type Rng } from './random';
 import { venuePlacer } from './venue-points';
@@ -64,7 +64,6 @@ export interface VenuesCheckinsSummary {
 
 const MIN = 60_000;
 const DAY = 86_400_000;
-const VN_OFFSET = 7 * 3_600_000;
 
 type VenueType = 'business' | 'market' | 'agency' | 'school' | 'transport' | 'checkpoint' | 'event';
 
@@ -107,11 +106,9 @@ function pickWeighted<T>(rng: Rng, items: readonly T[], weight: (t: T) => number
   return items[items.length - 1]!;
 }
 
-/** The start (UTC instant) of the Viet Nam day `daysAgo` days before `now`'s. */
-function vnDayStart(now: Date, daysAgo: number): number {
-  return Math.floor((now.getTime() + VN_OFFSET) / DAY) * DAY - VN_OFFSET - daysAgo * DAY;
-}
-const vnDate = (at: number) => new Date(at + VN_OFFSET).toISOString().slice(0, 10);
+/** The start (UTC instant, ms) of the Viet Nam day `daysAgo` days before `now`'s. */
+const dayStartMs = (now: Date, daysAgo: number) => vnDayStart(vnToday(now)).getTime() - daysAgo * DAY;
+const vnDate = (at: number) => vnDayOf(new Date(at));
 
 interface DemoVenue {
   id: string;
@@ -239,7 +236,7 @@ export async function seedVenuesCheckins(conn: Connection, deps: Deps, opts: Ven
         const v = rng.chance(0.8) ? rng.pick(regulars) : rng.pick(around);
         const prof = PROFILE[v.type];
         const [from, to] = pickWeighted(rng, prof.hours, (h) => h[2]);
-        const inAt = vnDayStart(now, d) + (from * 60 + rng.int((to - from) * 60)) * MIN;
+        const inAt = dayStartMs(now, d) + (from * 60 + rng.int((to - from) * 60)) * MIN;
         if (inAt > latest) continue;
         const outAt = rng.chance(0.6) ? Math.min(inAt + rng.range(prof.stay[0], prof.stay[1]) * MIN, now.getTime()) : null;
         add(v.id, p.id, inAt, outAt, rng.chance(0.7) ? 'self_scan' : rng.chance(0.85) ? 'venue_scan' : 'manual');
@@ -261,7 +258,7 @@ export async function seedVenuesCheckins(conn: Connection, deps: Deps, opts: Ven
     const v = i % 3 === 0 ? plantedVenue : rng.pick(demoVenues);
     const d = 12 - i;
     const [from, to] = pickWeighted(rng, PROFILE[v.type].hours, (h) => h[2]);
-    const inAt = vnDayStart(now, d) + (from * 60 + rng.int(Math.max(1, (to - from) * 60 - 90))) * MIN;
+    const inAt = dayStartMs(now, d) + (from * 60 + rng.int(Math.max(1, (to - from) * 60 - 90))) * MIN;
     const outAt = inAt + rng.range(45, 90) * MIN;
     add(v.id, positive.id, inAt, outAt, i % 2 ? 'venue_scan' : 'self_scan');
     visits.push({ venueId: v.id, venueName: v.name, checkedInAt: new Date(inAt).toISOString(), checkedOutAt: new Date(outAt).toISOString() });
@@ -298,7 +295,7 @@ export async function seedVenuesCheckins(conn: Connection, deps: Deps, opts: Ven
   // Declarations: a commune of the list on the risk list, a few travellers from it, daily declarations with some
   // warning symptoms, and the positive's own fever three days ago.
   const riskCommune = communes[1] ?? null;
-  const riskAreas: RiskArea[] = riskCommune ? [{ path: riskCommune.path, since: vnDate(vnDayStart(now, 10)), until: null }] : [];
+  const riskAreas: RiskArea[] = riskCommune ? [{ path: riskCommune.path, since: vnDate(dayStartMs(now, 10)), until: null }] : [];
   if (riskCommune) {
     await conn.pool.query(
       `INSERT INTO risk_areas (area_path, level, since, until, created_by) VALUES ($1::ltree, 'high', $2::date, NULL, $3) ON CONFLICT (area_path) DO NOTHING`,
@@ -307,7 +304,7 @@ export async function seedVenuesCheckins(conn: Connection, deps: Deps, opts: Ven
   const declRows: BulkRow[] = [];
   const alertRows: BulkRow[] = [];
   const declare = (personId: string, communeCode: string, kind: string, daysAgo: number, symptoms: string[], answers: Record<string, unknown>, origins: { areaPath: string; on: string }[]) => {
-    const at = Math.min(vnDayStart(now, daysAgo) + rng.range(6 * 60, 21 * 60) * MIN, latest);
+    const at = Math.min(dayStartMs(now, daysAgo) + rng.range(6 * 60, 21 * 60) * MIN, latest);
     const id = uuidv7(at);
     const warnings = declarationWarnings({ symptoms, exposures: (answers.exposures as string[]) ?? [], travelOrigins: origins }, riskAreas);
     const path = pathOf.get(communeCode)!;
@@ -328,7 +325,7 @@ export async function seedVenuesCheckins(conn: Connection, deps: Deps, opts: Ven
     const travellers = people.filter((p) => p.commune_code !== riskCommune.code).slice(0, 400).filter(() => rng.chance(0.02));
     for (const p of travellers) {
       const daysAgo = rng.range(1, 6);
-      const on = vnDate(vnDayStart(now, daysAgo));
+      const on = vnDate(dayStartMs(now, daysAgo));
       declare(p.id, p.commune_code, 'domestic_travel', daysAgo, [], { exposures: [], fromAreaCode: riskCommune.code, toAreaCode: p.commune_code, vehicle: rng.pick(['bus', 'car', 'motorbike']), vehicleNumber: null, travelDate: on }, [{ areaPath: riskCommune.path, on }]);
     }
   }

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, isoDay, vnDayNumber } from './calendar';
+import { addDays, addMonths, daysBetween, isoDay, vnDayNumber, vnDayOf, vnDayStart, vnToday } from './calendar';
 
 describe('calendar days in Viet Nam', () => {
   it('files an instant under the Vietnamese calendar day (UTC+7)', () => {
     expect(vnDayNumber(new Date('2021-06-01T16:59:59Z'))).toBe(vnDayNumber(isoDay('2021-06-01')));
     expect(vnDayNumber(new Date('2021-06-01T17:00:00Z'))).toBe(vnDayNumber(isoDay('2021-06-02')));
+  });
+
+  it('names the Viet Nam day of an instant as ISO text, and the instant a day starts', () => {
+    expect(vnDayOf(new Date('2021-06-01T16:59:59.999Z'))).toBe('2021-06-01');
+    expect(vnDayOf(new Date('2021-06-01T17:00:00Z'))).toBe('2021-06-02');
+    expect(vnDayOf(new Date('2021-12-31T17:00:00Z'))).toBe('2022-01-01');
+    expect(vnToday(new Date('2024-02-28T18:30:00Z'))).toBe('2024-02-29');
+    expect(vnDayStart('2021-06-02').toISOString()).toBe('2021-06-01T17:00:00.000Z');
+    expect(vnDayOf(vnDayStart('2021-06-02'))).toBe('2021-06-02');
+    expect(vnDayOf(new Date(vnDayStart('2021-06-02').getTime() - 1))).toBe('2021-06-01');
+    expect(Number.isNaN(vnDayStart('2021-02-30x').getTime())).toBe(true);
   });
 
   it('counts whole calendar days, not elapsed hours', () => {

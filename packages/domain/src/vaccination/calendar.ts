@@ -15,6 +15,21 @@ export function dayToDate(day: number): Date {
   return new Date(day * DAY_MS);
 }
 
+/** The calendar day in Viet Nam at that instant as ISO text: 2021-06-01T17:00:00Z is "2021-06-02". */
+export function vnDayOf(at: Date): string {
+  return dayToDate(vnDayNumber(at)).toISOString().slice(0, 10);
+}
+
+/** Today in Viet Nam as ISO text; pass the request's clock where there is one. */
+export function vnToday(now: Date = new Date()): string {
+  return vnDayOf(now);
+}
+
+/** The instant a Viet Nam calendar day ("YYYY-MM-DD") begins: 00:00 at UTC+7 (no daylight saving). */
+export function vnDayStart(day: string): Date {
+  return new Date(`${day}T00:00:00+07:00`);
+}
+
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: Date, to: Date): number {
   return vnDayNumber(to) - vnDayNumber(from);

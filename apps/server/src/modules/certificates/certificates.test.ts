@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findRevocation, decodeHcert, prepareTrust, verifyHcert, verifyTrustList, type Dcc } from '@sen/certs';
 import { listSigners, loadRootCertificate } from '@sen/certs/node';
 import { sql } from '@sen/db';
-import { uvciCheckValid } from '@sen/domain';
+import { uvciCheckValid, vnDayOf, vnToday } from '@sen/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs } from '../../testing/test-app';
 import { bulkIssue } from './bulk-issue';
@@ -266,7 +266,7 @@ describe('checkpoints', () => {
     expect(notMine.json().code).toBe('not_your_certificate');
     expect((await call(t, citizen, 'POST', '/api/me/checkpoint-passages', { token: 'A'.repeat(20), hc1 })).statusCode).toBe(404);
 
-    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const today = vnToday();
     const stats = await ok<{ total: { pass: number; fail: number }; failureReasons: Record<string, number>; hours: { pass: number }[] }>(call(t, cookies.officer!, 'GET', `/api/checkpoints/${cp.id}/passages?date=${today}`));
     expect(stats.total).toEqual({ pass: 2, fail: 1 });
     expect(stats.failureReasons).toEqual({ expired: 1 });
@@ -376,7 +376,7 @@ describe.skipIf(!hasTools)('PDF certificate read by an independent QR decoder (z
     expect(text).toContain('Pfizer-BioNTech');
     expect(text).toContain(cert.uvci);
 
-    const fr = new Date(Date.now() + 7 * 3600_000 - 15 * 86400_000).toISOString().slice(0, 10);
+    const fr = vnDayOf(new Date(Date.now() - 15 * 86400_000));
     const rec = await ok<{ issued: { id: string } }>(call(t, cookies.national!, 'POST', `/api/people/${p}/recovery-certificates`, { firstPositiveOn: fr }), 201);
     const recText = await textOf(`/api/certificates/${rec.issued.id}/pdf`);
     const vi = (iso: string) => iso.split('-').reverse().join('/');

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pemEncode } from '@sen/certs';
-import { DCC_ISSUER_NAME } from '@sen/domain';
+import { DCC_ISSUER_NAME, vnToday } from '@sen/domain';
 import { z } from 'zod';
 import type { Deps } from '../../context';
 import { pdfDisposition } from '../../lib/pdf';
@@ -164,7 +164,7 @@ export async function certificatesRoutes(app: FastifyInstance, deps: Deps) {
   r.get('/api/checkpoints/:id/passages', {
     schema: { tags: cpTags, summary: "A day's passages (Viet Nam day, default today): counts by result and hour, failure reasons", params: IdParams, querystring: StatsQuery, response: { 200: StatsOut } },
     preValidation: requireScope('checkpoint:verify'),
-  }, async (request) => passageStats(deps, request.ctx, request.params.id, request.query.date ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)));
+  }, async (request) => passageStats(deps, request.ctx, request.params.id, request.query.date ?? vnToday()));
 
   r.post('/api/me/checkpoint-passages', {
     bodyLimit: HC1_BODY_LIMIT,

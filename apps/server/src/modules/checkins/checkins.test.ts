@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Connection } from '@sen/db';
-import { AppError, CWA_OVERLAP_RULE, PC_COVID_WINDOW_RULE } from '@sen/domain';
+import { AppError, CWA_OVERLAP_RULE, PC_COVID_WINDOW_RULE, vnDayOf, vnDayStart } from '@sen/domain';
 import { loadConfig } from '../../config';
 import { createTestConnection } from '../../testing/test-db';
 import { findOverlappingVisits } from './find-overlapping-visits';
@@ -21,9 +21,9 @@ const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 const uuid = () => crypto.randomUUID();
 /** The partition that holds an instant: Viet Nam's calendar day (UTC+7). */
-const partitionOf = (at: Date) => `checkins_d${new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '')}`;
+const partitionOf = (at: Date) => `checkins_d${vnDayOf(at).replaceAll('-', '')}`;
 /** 00:00 in Viet Nam on the day of `at`. */
-const vnMidnight = (at: Date) => new Date(Math.floor((at.getTime() + 7 * 3_600_000) / DAY_MS) * DAY_MS - 7 * 3_600_000);
+const vnMidnight = (at: Date) => vnDayStart(vnDayOf(at));
 
 async function partitions(): Promise<string[]> {
   const res = await sql<{ name: string }>`

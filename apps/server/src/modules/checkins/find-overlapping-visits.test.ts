@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Connection } from '@sen/db';
-import { classifyContact, CWA_OVERLAP_RULE, PC_COVID_WINDOW_RULE, visitInterval, type ContactRule } from '@sen/domain';
+import { classifyContact, CWA_OVERLAP_RULE, PC_COVID_WINDOW_RULE, visitInterval, vnDayOf, vnDayStart, type ContactRule } from '@sen/domain';
 import { createTestConnection } from '../../testing/test-db';
 import { DEFAULT_VISIT_MINUTES, findOverlappingVisits } from './find-overlapping-visits';
 import { recordCheckins, type CheckinInput } from './record-checkins';
@@ -27,7 +27,7 @@ const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 const uuid = () => crypto.randomUUID();
 /** 00:00 in Viet Nam two days ago: check-ins the day before it sit in another daily partition. */
-const midnight = new Date(Math.floor((Date.now() - 2 * DAY_MS + 7 * 3_600_000) / DAY_MS) * DAY_MS - 7 * 3_600_000);
+const midnight = vnDayStart(vnDayOf(new Date(Date.now() - 2 * DAY_MS)));
 const t = (minutesFromMidnight: number) => new Date(midnight.getTime() + minutesFromMidnight * MIN_MS);
 
 async function registeredVenue(defaultVisitMinutes: number, type = 'business'): Promise<string> {

@@ -1,5 +1,5 @@
 import { sql } from '@sen/db';
-import { maskName, qrColour, type DoseRecord } from '@sen/domain';
+import { maskName, qrColour, vnToday, type DoseRecord } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
 import { activeCatalog } from '../vaccination/catalog-store';
@@ -29,11 +29,6 @@ export interface VisitorList {
   visitors: Visitor[];
   /** Arrivals in each Viet Nam hour of the day (hour 0 = 00:00-00:59 +07), all 24 hours. */
   countsByHour: { hour: number; count: number }[];
-}
-
-/** Today in Viet Nam (UTC+7, no daylight saving). */
-export function vnToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
+import { vnDayOf } from '@sen/domain';
 import { JobQueue } from '../../jobs';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { checkinsPartitionsJob, maintainCheckinPartitions } from './maintain-partitions';
@@ -48,7 +49,7 @@ describe(`a retention of ${RETENTION} days instead of 28`, () => {
       const job = checkinsPartitionsJob({ db: t.conn.db, config: t.config });
       const res = await job.handler(job.payload.parse(mine!.data));
       expect((res as { dropped: number }).dropped).toBeGreaterThanOrEqual(28 - RETENTION - 1);
-      const day = (at: number) => `checkins_d${new Date(at + 7 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '')}`;
+      const day = (at: number) => `checkins_d${vnDayOf(new Date(at)).replaceAll('-', '')}`;
       const exists = async (name: string) => (await sql<{ ok: boolean }>`SELECT to_regclass(${name}) IS NOT NULL AS ok`.execute(t.conn.db)).rows[0]!.ok;
       expect(await exists(day(Date.now() - (RETENTION + 2) * DAY_MS))).toBe(false);
       expect(await exists(day(Date.now() - (RETENTION - 1) * DAY_MS))).toBe(true);

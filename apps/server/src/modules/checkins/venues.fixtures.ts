@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { sql } from '@sen/db';
+import { vnDayOf } from '@sen/domain';
 import type { TestApp } from '../../testing/test-app';
 import { api } from '../people/people.fixtures';
 
@@ -10,7 +11,7 @@ export const uuid = () => crypto.randomUUID();
 /** An ISO time at a Viet Nam wall-clock time on a Viet Nam day (YYYY-MM-DD, HH:MM). */
 export const vnTime = (day: string, hhmm: string) => `${day}T${hhmm}:00+07:00`;
 /** The Viet Nam day `daysAgo` days before today. */
-export const vnDay = (daysAgo = 0) => new Date(Date.now() + 7 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+export const vnDay = (daysAgo = 0) => vnDayOf(new Date(Date.now() - daysAgo * 86_400_000));
 
 export async function createVenue(t: TestApp, cookie: string, body: Record<string, unknown> = {}): Promise<{ id: string; version: number } & Record<string, unknown>> {
   const res = await api(t, cookie, 'POST', '/api/venues', { name: 'Quán Phở Thìn', type: 'business', communeCode: '00004', ...body });

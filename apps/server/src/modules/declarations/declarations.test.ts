@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
+import { vnToday } from '@sen/domain';
 import { BODY_LIMIT } from '../../app';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { api, auditRows, BA_DINH, createPerson, NGOC_HA, THU_DAU_MOT } from '../people/people.fixtures';
 import type { OutboxItem } from '../notifications/adapter';
 import { deliverPendingNotifications } from '../notifications/deliver-notifications';
 import { renderNotification } from '../notifications/templates';
-import { vnToday } from './submit-declaration';
 
 /**
  * Health declarations: citizens for themselves, staff for a person; alerts only when the rules warn, seen by the

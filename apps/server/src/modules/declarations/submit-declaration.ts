@@ -1,5 +1,5 @@
 import { sql, uuidv7, type DB, type Transaction } from '@sen/db';
-import { badRequest, conflict, declarationWarnings, DECLARATION_RULE_VERSION, toNfc, type AppError, type RiskArea, type TravelOrigin } from '@sen/domain';
+import { badRequest, conflict, declarationWarnings, DECLARATION_RULE_VERSION, toNfc, vnToday, type AppError, type RiskArea, type TravelOrigin } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { requireActor } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
@@ -13,10 +13,6 @@ import type { DeclarationInput } from './schemas';
 
 const DAY_MS = 86_400_000;
 
-/** Today in Viet Nam (UTC+7 all year), as YYYY-MM-DD. */
-export function vnToday(now = new Date()): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
 function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }

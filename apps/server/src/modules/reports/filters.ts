@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql, type Database } from '@sen/db';
-import { badRequest, CATALOG_VERSIONS, notFound } from '@sen/domain';
+import { badRequest, CATALOG_VERSIONS, notFound, vnToday } from '@sen/domain';
 import type { RequestContext } from '../../context';
 import { scopePaths } from '../access/authorize';
 
@@ -45,11 +45,6 @@ export interface ReportScope {
 }
 
 const dayMs = 86_400_000;
-
-/** Today in Viet Nam (UTC+7, no daylight saving). */
-export function vnToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export function addDays(day: string, n: number): string {
   return new Date(new Date(`${day}T00:00:00Z`).getTime() + n * dayMs).toISOString().slice(0, 10);

@@ -1,8 +1,8 @@
 import { sql } from '@sen/db';
-import { wastage } from '@sen/domain';
+import { vnToday, wastage } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { readCounts } from './counts';
-import { addDays, resolveScope, vnToday, type ReportFiltersIn } from './filters';
+import { addDays, resolveScope, type ReportFiltersIn } from './filters';
 import { col, table, type ReportTable } from './table';
 
 const DISCARD_REASONS = ['opened_vial', 'closed_vial', 'expired', 'cold_chain', 'damaged'] as const;

@@ -1,5 +1,5 @@
 import { sql, uuidv7 } from '@sen/db';
-import { badRequest, PC_COVID_WINDOW_RULE, type ContactRule } from '@sen/domain';
+import { badRequest, PC_COVID_WINDOW_RULE, vnDayOf, vnDayStart, type ContactRule } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
 import { CLOCK_SKEW_MINUTES } from '../checkins/record-checkins';
@@ -12,10 +12,6 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** A run keeps at most this many candidates (best first); a busy market can yield more, the rest are counted. */
 export const MAX_STORED_CANDIDATES = 5_000;
-
-/** The Viet Nam day (YYYY-MM-DD) of an instant, and the instant a Viet Nam day starts (UTC+7, no DST). */
-export const vnDayOf = (at: Date) => new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-export const vnDayStart = (day: string) => new Date(`${day}T00:00:00+07:00`);
 
 function fieldError(code: string, field: string, message: string): never {
   throw badRequest(code, `${field}: ${message}`, { field, errors: [{ field, message }] });

@@ -1,5 +1,6 @@
 import { uuidv7, type DB, type Selectable, type Transaction } from '@sen/db';
 import type { schema } from '@sen/db';
+import { vnDayOf } from '@sen/domain';
 import type { z } from 'zod';
 import type { RequestContext } from '../../context';
 import { enqueueNotification } from '../notifications/enqueue-notification';
@@ -29,7 +30,7 @@ export interface NewContact {
 export const CONTACT_TEMPLATE = 'tracing.contact';
 
 /** Day in Viet Nam as people there write it (dd/mm/yyyy). */
-const vnDate = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10).split('-').reverse().join('/');
+const vnDate = (d: Date) => vnDayOf(d).split('-').reverse().join('/');
 
 /**
  * The message to a confirmed contact: when and where, never who. Vietnamese (the en text is for the outbox viewer).

@@ -5,13 +5,12 @@ import type { TestApp } from '../../testing/test-app';
 import { recordCheckins } from '../checkins/record-checkins';
 
 export { api, auditRows, BA_DINH, NGOC_HA, THU_DAU_MOT, createPerson } from '../people/people.fixtures';
+export { vnDay } from '../checkins/venues.fixtures';
 
 export const uuid = () => crypto.randomUUID();
 
 /** An instant at a Viet Nam wall-clock time (UTC+7) on a Viet Nam day. */
 export const vn = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00+07:00`);
-/** The Viet Nam day `daysAgo` days before today. */
-export const vnDay = (daysAgo = 0) => new Date(Date.now() + 7 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 /** A job queue that records what is sent, so a test can run the handler itself. */
 export function recordingJobs(): Jobs & { sent: { name: string; payload: object }[] } {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { sql } from '@sen/db';
-import { AppError, badRequest, forbidden, type CatalogVersion } from '@sen/domain';
+import { AppError, badRequest, forbidden, vnToday, type CatalogVersion } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { COUNTRY_PATH, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { allCatalogVersions, catalogBody, catalogByVersion } from './catalog-store';
-import { vnToday } from './registrations';
 
 /**
  * Editing the vaccine catalog: a national administrator writes a new version = the latest version with changes,

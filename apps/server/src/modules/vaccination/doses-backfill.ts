@@ -1,5 +1,5 @@
 import { sql } from '@sen/db';
-import { AppError, conflict, evaluateDose, forbidden, notFound, type DoseRecord } from '@sen/domain';
+import { AppError, conflict, evaluateDose, forbidden, notFound, vnDayOf, vnToday, type DoseRecord } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, jurisdictionSql, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
@@ -8,7 +8,7 @@ import { doseView, findDose, judgeProblems, problemOut, type DoseRow } from './d
 import { cleanNote } from './ledger';
 import { insertDoseWithAudit } from './record-dose';
 import { resolvePerson } from './sessions-arrivals';
-import { catalogFor, productOf, requestHash, vnDay } from './sessions-repo';
+import { catalogFor, productOf, requestHash } from './sessions-repo';
 import { loadSiteFor } from './sites-repo';
 
 export interface BackfillInput {
@@ -51,8 +51,8 @@ export async function recordBackfill(deps: Deps, ctx: RequestContext, input: Bac
     return { created: false, dose: { ...doseView(existing), replayed: true, warnings: [] } };
   }
   const at = new Date(`${input.administeredOn}T12:00:00+07:00`);
-  if (Number.isNaN(at.getTime()) || vnDay(at) !== input.administeredOn) throw field400('invalid_date', 'administeredOn', 'Not a real date');
-  if (input.administeredOn > vnDay(new Date()) || input.administeredOn < '2020-01-01') throw field400('invalid_date', 'administeredOn', 'From 2020 up to today');
+  if (Number.isNaN(at.getTime()) || vnDayOf(at) !== input.administeredOn) throw field400('invalid_date', 'administeredOn', 'Not a real date');
+  if (input.administeredOn > vnToday() || input.administeredOn < '2020-01-01') throw field400('invalid_date', 'administeredOn', 'From 2020 up to today');
   const catalog = await catalogFor(deps.db, at);
   const product = productOf(catalog, input.vaccineCode);
   if (!product) throw field400('unknown_vaccine', 'vaccineCode', `"${input.vaccineCode}" is not in the vaccine catalog of that day`);

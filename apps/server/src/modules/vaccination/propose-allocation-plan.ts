@@ -1,5 +1,5 @@
 import { sql } from '@sen/db';
-import { AppError, conflict, findVaccine, notFound, proposeAllocation, type Scope } from '@sen/domain';
+import { AppError, conflict, findVaccine, notFound, proposeAllocation, vnToday, type Scope } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { areaPopulations } from '../areas/repo';
 import { primaryDosesGiven } from '../reports/doses-given';
@@ -7,7 +7,6 @@ import type { AllocationPlanInput } from './allocation-schemas';
 import { planView, type PlanLineRow } from './allocation-repo';
 import { activeCatalog } from './catalog-store';
 import { cleanNote } from './ledger';
-import { vnToday } from './registrations';
 import { fieldError } from './sites-repo';
 import { assertStoreAccess } from './store-access';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql, type Database, type Transaction, type DB } from '@sen/db';
-import { AppError, conflict, findVaccine, forbidden, notFound } from '@sen/domain';
+import { AppError, conflict, findVaccine, forbidden, notFound, vnToday } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, jurisdictionSql, requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
@@ -46,11 +46,6 @@ function view(r: RegistrationRow) {
     id: r.id, personId: r.person_id, ...(r.full_name !== undefined ? { fullName: r.full_name } : {}), areaCode: r.area_code, siteId: r.site_id, preferredDate: r.preferred_date,
     product: r.product, priorityGroup: r.priority_group, source: r.source, status: r.status, note: r.note, createdAt: r.created_at.toISOString(),
   };
-}
-
-/** Viet Nam calendar day today, as ISO text. */
-export function vnToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** The person an account stands for, following merges to the surviving record; 404 when the account has none. */

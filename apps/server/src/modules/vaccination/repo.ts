@@ -1,5 +1,5 @@
 import { sql, type Database, type DB, type Transaction } from '@sen/db';
-import { catalogAt, findVaccine } from '@sen/domain';
+import { catalogAt, findVaccine, vnToday } from '@sen/domain';
 import type { EventKind, StoreLevel } from './schemas';
 
 type Db = Database | Transaction<DB>;
@@ -91,8 +91,7 @@ export async function shipmentEvent(db: Db, shipmentId: string, kind: 'ship_out'
 
 /** Whether a lot is past its expiry date, on the Viet Nam calendar (a lot is usable through its expiry day). */
 export function lotExpired(lot: Pick<LotRow, 'expiry_date'>, now: Date = new Date()): boolean {
-  const today = new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-  return lot.expiry_date < today;
+  return lot.expiry_date < vnToday(now);
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());

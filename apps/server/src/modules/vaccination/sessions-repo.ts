@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql, type Database, type DB, type Transaction } from '@sen/db';
 import { allCatalogVersions } from './catalog-store';
-import { catalogAt, CATALOG_VERSIONS, findVaccine, type CatalogVersion } from '@sen/domain';
+import { catalogAt, CATALOG_VERSIONS, findVaccine, vnDayOf, type CatalogVersion } from '@sen/domain';
 import { notFound, type Scope } from '@sen/domain';
 import type { RequestContext } from '../../context';
 import { scopePaths } from '../access/authorize';
@@ -126,5 +126,5 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
   return e?.code === '23505' && e.constraint === constraint;
 }
 
-/** The Viet Nam calendar day (ISO) of an instant. */
-export const vnDay = (at: Date) => new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+/** The Viet Nam calendar day (ISO) of an instant; the name record-dose.ts imports. */
+export const vnDay = vnDayOf;

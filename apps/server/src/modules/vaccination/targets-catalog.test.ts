@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
+import { vnToday } from '@sen/domain';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { activeCatalog, catalogByVersion } from './catalog-store';
 import { PRIORITY_GROUPS_2021 } from './priority-groups-seed';
-import { vnToday } from './registrations';
 import { api, BA_DINH, ok } from './vaccination.fixtures';
 
 let t: TestApp;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, uuidv7 } from '@sen/db';
+import { vnDayOf } from '@sen/domain';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { RecordOnlyAdapter, type NotificationAdapter } from '../notifications/adapter';
 import { deliverPendingNotifications } from '../notifications/deliver-notifications';
@@ -23,7 +24,6 @@ let listId: string;
 const P: Record<string, string> = {};
 
 const DAY = 86_400_000;
-const vnDay = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 let serial = 0;
 async function person(birthDate = '1980-05-01', communeCode = BA_DINH, phone: string | null = null): Promise<string> {
@@ -35,7 +35,7 @@ async function person(birthDate = '1980-05-01', communeCode = BA_DINH, phone: st
 async function dose(personId: string, vaccine: 'astrazeneca' | 'pfizer', doseNumber: number, daysBefore: number) {
   const at = new Date(Date.parse(`${sessionDay}T03:00:00Z`) - daysBefore * DAY);
   await t.conn.db.insertInto('doses').values({
-    id: uuidv7(), person_id: personId, administered_at: at, administered_on: vnDay(at), area_path: 'VN.01.00004', product: vaccine === 'pfizer' ? 'EU/1/20/1528' : 'EU/1/21/1529',
+    id: uuidv7(), person_id: personId, administered_at: at, administered_on: vnDayOf(at), area_path: 'VN.01.00004', product: vaccine === 'pfizer' ? 'EU/1/20/1528' : 'EU/1/21/1529',
     vaccine_code: vaccine, dose_kind: 'primary', dose_number: doseNumber, catalog_version: '2', request_hash: crypto.randomUUID(),
   } as never).execute();
 }
@@ -57,7 +57,7 @@ beforeAll(async () => {
   siteId = (await ok<{ id: string }>(api(t, national, 'POST', '/api/vaccination/sites', {
     kind: 'fixed', name: 'Trạm Y tế Ba Đình', areaCode: BA_DINH, address: '1 Phố Ba Đình', capacityPerHour: 60, openingDays: [1, 2, 3, 4, 5, 6, 7], opensAt: '07:00', closesAt: '17:00',
   }))).id;
-  sessionDay = vnDay(new Date(Date.now() + 40 * DAY));
+  sessionDay = vnDayOf(new Date(Date.now() + 40 * DAY));
   sessionId = (await ok<{ id: string }>(api(t, staff, 'POST', '/api/vaccination/sessions', { siteId, startsAt: `${sessionDay}T07:30`, endsAt: `${sessionDay}T11:00`, vaccines: ['pfizer', 'astrazeneca'], capacity: 3 }))).id;
   listId = (await ok<{ id: string }>(api(t, staff, 'POST', '/api/vaccination/target-lists', { name: 'Ba Đình', areaCode: BA_DINH }))).id;
 });
@@ -156,7 +156,7 @@ describe('invitations', () => {
     await entry(P.notDue, 'G01');
     P.noGroup = await person();
     await entry(P.noGroup, null);
-    P.child = await person(vnDay(new Date(Date.now() - 3 * 365 * DAY))); // too young for both vaccines
+    P.child = await person(vnDayOf(new Date(Date.now() - 3 * 365 * DAY))); // too young for both vaccines
     await entry(P.child, 'G01');
     P.elsewhere = await person('1980-05-01', NGOC_HA); // on a list of another commune: not this session's
     await t.conn.db.insertInto('target_list_entries').values({ id: uuidv7(), list_id: listId, person_id: P.elsewhere, priority_group: 'G01', area_path: 'VN.01.00008' } as never).execute();

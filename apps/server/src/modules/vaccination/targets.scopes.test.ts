@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
+import { vnDayOf } from '@sen/domain';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { csvOf, VI_HEADERS } from './targets.fixtures';
 import { api, BA_DINH, NGOC_HA, ok } from './vaccination.fixtures';
@@ -56,7 +57,7 @@ let days = 10;
 /** A catalog version body: each one starts later than the one before (and never before today). */
 function versionBody() {
   days += 1;
-  return { validFrom: new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10), source: 'Quyết định thử nghiệm' };
+  return { validFrom: vnDayOf(new Date(Date.now() + days * 86_400_000)), source: 'Quyết định thử nghiệm' };
 }
 const targetFile = (k: string) => csvOf([VI_HEADERS, ['Nguyễn Văn Mới', '07/03/1990', 'Nam', '', '', commune(k), '1']]);
 /** An import into the list of commune k, uploaded by `who` when they may, else by the national admin. */
