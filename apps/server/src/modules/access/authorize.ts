@@ -1,4 +1,4 @@
-import { forbidden, pathWithin, type Scope } from '@sen/domain';
+import { forbidden, notFound, pathWithin, type Scope } from '@sen/domain';
 import { AppError } from '@sen/domain';
 import { sql, type RawBuilder } from '@sen/db';
 import type { Actor, RequestContext } from '../../context';
@@ -32,6 +32,18 @@ export function canAccessArea(ctx: RequestContext, scope: Scope, areaPath: strin
 export function assertAreaAccess(ctx: RequestContext, scope: Scope, areaPath: string | null): void {
   scopePaths(ctx, scope);
   if (!canAccessArea(ctx, scope, areaPath)) throw forbidden('This record is outside your jurisdiction', { scope });
+}
+
+/**
+ * How a module answers a record the actor may not use: outside their `readScope` jurisdiction it does not exist
+ * (404, exactly as if it did not, so ids cannot be probed across jurisdictions); readable but outside the
+ * jurisdiction of the scope the operation needs -> 403. `what` names the record ("Site", "Person").
+ */
+export function assertRecordAccess(ctx: RequestContext, scope: Scope, readScope: Scope, areaPath: string | null, what: string, details: Record<string, unknown> = {}): void {
+  scopePaths(ctx, scope);
+  if (canAccessArea(ctx, scope, areaPath)) return;
+  if (canAccessArea(ctx, readScope, areaPath)) throw forbidden(`This ${what.toLowerCase()} is outside your jurisdiction`, { scope, ...details });
+  throw notFound(what, details);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Database } from '@sen/db';
-import { forbidden, notFound, type Scope } from '@sen/domain';
+import { notFound, type Scope } from '@sen/domain';
 import type { RequestContext } from '../../context';
-import { canAccessArea, scopePaths } from '../access/authorize';
+import { assertRecordAccess, scopePaths } from '../access/authorize';
 import { findPersonRow, type PersonRow } from './repo';
 
 /**
@@ -12,10 +12,7 @@ import { findPersonRow, type PersonRow } from './repo';
  * Areas and communes are public reference data, so naming a commune outside the jurisdiction is a plain 403.
  */
 export function assertPersonAccess(ctx: RequestContext, scope: Scope, areaPath: string | null, what = 'Person'): void {
-  scopePaths(ctx, scope);
-  if (canAccessArea(ctx, scope, areaPath)) return;
-  if (canAccessArea(ctx, 'people:read', areaPath)) throw forbidden('This record is outside your jurisdiction', { scope });
-  throw notFound(what);
+  assertRecordAccess(ctx, scope, 'people:read', areaPath, what);
 }
 
 /** Loads a person for an operation that needs `scope`; 404/403 as above. */

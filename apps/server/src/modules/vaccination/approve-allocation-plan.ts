@@ -4,7 +4,7 @@ import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { findPlan, planLines, planView } from './allocation-repo';
-import { assertStoreAccess } from './store-access';
+import { assertVaccinationAccess } from './vaccination-access';
 
 /**
  * Approves a proposed plan (vaccination:write in its area). The plan approved before for the same area, vaccine,
@@ -15,7 +15,7 @@ export async function approveAllocationPlan(deps: Deps, ctx: RequestContext, id:
   scopePaths(ctx, 'vaccination:write');
   const found = await findPlan(deps.db, id);
   if (!found || !canAccessArea(ctx, 'vaccination:read', found.area_path)) throw notFound('Allocation plan');
-  assertStoreAccess(ctx, 'vaccination:write', found.area_path, 'Allocation plan');
+  assertVaccinationAccess(ctx, 'vaccination:write', found.area_path, 'Allocation plan');
   try {
     await deps.db.transaction().execute(async (trx) => {
       const plan = (await findPlan(trx, id, { forUpdate: true }))!;

@@ -4,7 +4,7 @@ import { canAccessArea, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { appendStockEvent, cleanNote, cleanOccurredAt } from './ledger';
 import { eventView, findShipment, findStore, shipmentEvent, shipmentView } from './repo';
-import { assertStoreAccess } from './store-access';
+import { assertVaccinationAccess } from './vaccination-access';
 
 export interface ConfirmInput {
   clientId?: string | undefined;
@@ -30,7 +30,7 @@ export async function confirmShipment(deps: Deps, ctx: RequestContext, shipmentI
   if (!canAccessArea(ctx, 'vaccination:read', to!.area_path) && !senderSees) throw notFound('Shipment');
   if (!canAccessArea(ctx, 'vaccination:write', to!.area_path)) {
     if (senderSees) throw forbidden('Only the receiving store confirms a shipment', { scope: 'vaccination:write' });
-    assertStoreAccess(ctx, 'vaccination:write', to!.area_path, 'Shipment');
+    assertVaccinationAccess(ctx, 'vaccination:write', to!.area_path, 'Shipment');
   }
 
   return deps.db.transaction().execute(async (trx) => {

@@ -6,9 +6,9 @@ import { recordAudit } from '../access/record-audit';
 import { findAreaByCode } from '../areas/repo';
 import { cleanNote } from './ledger';
 import { findStore } from './repo';
-import { assertStoreAccess } from './store-access';
 import { fieldError, findSite, siteView } from './sites-repo';
 import type { SiteKind } from './sites-schemas';
+import { assertVaccinationAccess } from './vaccination-access';
 
 export interface SiteInput {
   kind: SiteKind;
@@ -38,7 +38,7 @@ export function checkHours(opensAt: string, closesAt: string): void {
 export async function resolveSiteStore(db: Database | Transaction<DB>, ctx: RequestContext, storeId: string, areaPath: string): Promise<string> {
   const store = await findStore(db, storeId);
   if (!store) throw fieldError('unknown_store', 'storeId', 'No vaccine store has this id');
-  assertStoreAccess(ctx, 'vaccination:write', store.area_path, 'Store', { field: 'storeId' });
+  assertVaccinationAccess(ctx, 'vaccination:write', store.area_path, 'Store', { field: 'storeId' });
   if (store.level !== 'site' || store.area_path !== areaPath) throw fieldError('invalid_store', 'storeId', "The site's store must be a store of level site in the site's commune");
   return store.id;
 }

@@ -6,7 +6,7 @@ import { recordAudit } from '../access/record-audit';
 import { findDose } from './doses-repo';
 import { cleanNote } from './ledger';
 import { requestHash } from './sessions-repo';
-import { assertSiteAccess } from './sites-repo';
+import { assertVaccinationAccess } from './vaccination-access';
 
 export interface AdverseEventInput {
   id: string;
@@ -63,7 +63,7 @@ export async function recordAdverseEvent(deps: Deps, ctx: RequestContext, input:
   scopePaths(ctx, 'vaccination:write');
   const dose = await findDose(deps.db, input.doseId);
   if (!dose) throw notFound('Dose', { field: 'doseId' });
-  assertSiteAccess(ctx, 'vaccination:write', dose.area_path, 'Dose', { field: 'doseId' });
+  assertVaccinationAccess(ctx, 'vaccination:write', dose.area_path, 'Dose', { field: 'doseId' });
   const hash = requestHash(input);
   const existing = (await selectEvents(deps).where('id', '=', input.id).executeTakeFirst()) as EventRow | undefined;
   if (existing) {
@@ -118,7 +118,7 @@ export async function setCausality(deps: Deps, ctx: RequestContext, id: string, 
   scopePaths(ctx, 'vaccination:write');
   const row = (await selectEvents(deps).where('id', '=', id).executeTakeFirst()) as EventRow | undefined;
   if (!row) throw notFound('Adverse event');
-  assertSiteAccess(ctx, 'vaccination:write', row.area_path, 'Adverse event');
+  assertVaccinationAccess(ctx, 'vaccination:write', row.area_path, 'Adverse event');
   const note = cleanNote(input.note, 'note', 2000);
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('adverse_events').set({ causality: input.causality, causality_note: note, causality_set_at: sql`now()`, causality_set_by: ctx.actor?.userId ?? null }).where('id', '=', id).execute();

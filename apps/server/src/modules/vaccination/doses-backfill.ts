@@ -10,6 +10,7 @@ import { insertDoseWithAudit } from './record-dose';
 import { resolvePerson } from './sessions-arrivals';
 import { catalogFor, productOf, requestHash } from './sessions-repo';
 import { loadSiteFor } from './sites-repo';
+import { assertVaccinationAccess } from './vaccination-access';
 
 export interface BackfillInput {
   id: string;
@@ -112,10 +113,7 @@ export async function reviewBackfill(deps: Deps, ctx: RequestContext, id: string
   const personId = await deps.db.transaction().execute(async (trx) => {
     const dose = await trx.selectFrom('doses').select(['id', 'person_id', 'source', 'review_status', 'recorded_by', sql<string>`area_path::text`.as('area_path')]).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!dose || dose.source !== 'backfill') throw notFound('Backfilled dose');
-    if (!canAccessArea(ctx, 'vaccination:write', dose.area_path)) {
-      if (canAccessArea(ctx, 'vaccination:read', dose.area_path)) throw forbidden('This dose is outside your jurisdiction', { scope: 'vaccination:write' });
-      throw notFound('Backfilled dose');
-    }
+    assertVaccinationAccess(ctx, 'vaccination:write', dose.area_path, 'Backfilled dose');
     // Its own code (not plain forbidden) so the reviewer's screen can say exactly why.
     if (dose.recorded_by === ctx.actor?.userId) throw new AppError('self_review', 'Someone other than the recorder must review a backfilled dose', {}, 403);
     if (dose.review_status !== 'pending') throw conflict('already_reviewed', `This dose was already ${dose.review_status}`, { reviewStatus: dose.review_status });

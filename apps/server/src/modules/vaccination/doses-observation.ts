@@ -6,7 +6,8 @@ import { recordAudit } from '../access/record-audit';
 import { recordAdverseEvent, type AdverseEventInput } from './doses-adverse-events';
 import { findDose, observationEndsAt } from './doses-repo';
 import { loadSessionFor } from './sessions-repo';
-import { assertSiteAccess, loadSiteFor } from './sites-repo';
+import { loadSiteFor } from './sites-repo';
+import { assertVaccinationAccess } from './vaccination-access';
 
 export interface BoardQuery {
   siteId?: string | undefined;
@@ -56,7 +57,7 @@ export async function completeObservation(deps: Deps, ctx: RequestContext, doseI
   scopePaths(ctx, 'vaccination:write');
   const dose = await findDose(deps.db, doseId);
   if (!dose) throw notFound('Dose');
-  assertSiteAccess(ctx, 'vaccination:write', dose.area_path, 'Dose');
+  assertVaccinationAccess(ctx, 'vaccination:write', dose.area_path, 'Dose');
   if (dose.source !== 'site') throw conflict('not_observed_here', 'A backfilled dose has no observation at a site');
   if (dose.observation_done_at) {
     if (dose.observation_outcome !== input.outcome) throw conflict('observation_done', `Observation was already signed off: ${dose.observation_outcome}`, { outcome: dose.observation_outcome });

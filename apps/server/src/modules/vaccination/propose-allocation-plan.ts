@@ -8,7 +8,7 @@ import { planView, type PlanLineRow } from './allocation-repo';
 import { activeCatalog } from './catalog-store';
 import { cleanNote } from './ledger';
 import { fieldError } from './sites-repo';
-import { assertStoreAccess } from './store-access';
+import { assertVaccinationAccess } from './vaccination-access';
 
 export interface ComputedPlan { view: ReturnType<typeof planView>; areaPath: string; lineRows: (PlanLineRow & { area_path: string })[] }
 
@@ -22,7 +22,7 @@ export interface ComputedPlan { view: ReturnType<typeof planView>; areaPath: str
 export async function computeAllocationPlan(deps: Deps, ctx: RequestContext, input: AllocationPlanInput, scope: Scope): Promise<ComputedPlan> {
   const area = await deps.db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'full_name', 'level']).where('code', '=', input.areaCode).executeTakeFirst();
   if (!area) throw notFound('Area', { field: 'areaCode' });
-  assertStoreAccess(ctx, scope, area.path, 'Area', { field: 'areaCode' });
+  assertVaccinationAccess(ctx, scope, area.path, 'Area', { field: 'areaCode' });
   const note = cleanNote(input.note, 'note');
   const catalog = await activeCatalog(deps.db, new Date(`${input.periodFrom}T12:00:00+07:00`));
   const vaccine = findVaccine(catalog, input.vaccineCode);

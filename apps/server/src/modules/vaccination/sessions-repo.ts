@@ -5,7 +5,7 @@ import { catalogAt, CATALOG_VERSIONS, findVaccine, vnDayOf, type CatalogVersion 
 import { notFound, type Scope } from '@sen/domain';
 import type { RequestContext } from '../../context';
 import { scopePaths } from '../access/authorize';
-import { assertSiteAccess } from './sites-repo';
+import { assertVaccinationAccess } from './vaccination-access';
 
 type Db = Database | Transaction<DB>;
 
@@ -53,7 +53,7 @@ export async function loadSessionFor(db: Db, ctx: RequestContext, id: string, sc
   scopePaths(ctx, scope);
   const row = await findSession(db, id, options);
   if (!row) throw notFound('Session');
-  assertSiteAccess(ctx, scope, row.area_path, 'Session');
+  assertVaccinationAccess(ctx, scope, row.area_path, 'Session');
   return row;
 }
 

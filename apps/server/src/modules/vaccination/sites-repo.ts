@@ -1,8 +1,9 @@
 import { sql, type Database, type DB, type Transaction } from '@sen/db';
-import { badRequest, forbidden, notFound, type Scope } from '@sen/domain';
+import { badRequest, notFound, type Scope } from '@sen/domain';
 import type { RequestContext } from '../../context';
-import { canAccessArea, scopePaths } from '../access/authorize';
+import { scopePaths } from '../access/authorize';
 import { REQUIRED_SHIFT_ROLES, type SiteKind, type StaffRole } from './sites-schemas';
+import { assertVaccinationAccess } from './vaccination-access';
 
 type Db = Database | Transaction<DB>;
 
@@ -54,23 +55,14 @@ export async function findSite(db: Db, id: string, options: { forUpdate?: boolea
   return q.executeTakeFirst();
 }
 
-/**
- * The module's rule (store-access.ts, people-access.ts) for sites: outside the actor's vaccination:read jurisdiction
- * a site does not exist (404, ids cannot be probed); readable but outside the jurisdiction of the scope the operation
- * needs -> 403.
- */
-export function assertSiteAccess(ctx: RequestContext, scope: Scope, areaPath: string, what = 'Site', details: Record<string, unknown> = {}): void {
-  scopePaths(ctx, scope);
-  if (canAccessArea(ctx, scope, areaPath)) return;
-  if (canAccessArea(ctx, 'vaccination:read', areaPath)) throw forbidden('This site is outside your jurisdiction', { scope, ...details });
-  throw notFound(what, details);
-}
+/** The module's access rule (vaccination-access.ts) under the name record-dose.ts imports. */
+export { assertVaccinationAccess as assertSiteAccess } from './vaccination-access';
 
 export async function loadSiteFor(db: Db, ctx: RequestContext, id: string, scope: Scope, options: { forUpdate?: boolean; what?: string } = {}): Promise<SiteRow> {
   scopePaths(ctx, scope);
   const row = await findSite(db, id, options);
   if (!row) throw notFound(options.what ?? 'Site');
-  assertSiteAccess(ctx, scope, row.area_path, options.what ?? 'Site');
+  assertVaccinationAccess(ctx, scope, row.area_path, options.what ?? 'Site');
   return row;
 }
 
@@ -90,7 +82,7 @@ export async function loadShiftFor(db: Db, ctx: RequestContext, id: string, scop
   const shift = await findShift(db, id);
   if (!shift) throw notFound('Shift');
   const site = (await findSite(db, shift.site_id))!;
-  assertSiteAccess(ctx, scope, site.area_path, 'Shift');
+  assertVaccinationAccess(ctx, scope, site.area_path, 'Shift');
   return { shift, site };
 }
 

@@ -6,6 +6,7 @@ import { recordAudit } from '../access/record-audit';
 import { findAreaByCode } from '../areas/repo';
 import { cleanNote } from './ledger';
 import { fieldError } from './sites-repo';
+import { assertVaccinationAccess } from './vaccination-access';
 
 type Db = Database | Transaction<DB>;
 
@@ -25,8 +26,8 @@ export async function findTargetList(db: Db, id: string): Promise<TargetListRow 
 export async function loadTargetListFor(db: Db, ctx: RequestContext, id: string, scope: Scope): Promise<TargetListRow> {
   scopePaths(ctx, scope);
   const row = await findTargetList(db, id);
-  if (!row || !canAccessArea(ctx, 'vaccination:read', row.area_path)) throw notFound('Target list');
-  if (!canAccessArea(ctx, scope, row.area_path)) throw forbidden('This target list is outside your jurisdiction', { scope });
+  if (!row) throw notFound('Target list');
+  assertVaccinationAccess(ctx, scope, row.area_path, 'Target list');
   return row;
 }
 
