@@ -53,6 +53,7 @@ const routes: Route[] = [
   { name: 'stock', url: '/api/reports/stock', areaFilter: true },
 ];
 const lotDoses = () => `/api/reports/lots/${places.A!.lots.pfizer}/doses`;
+const lotExport = () => `/api/reports/lots/${places.A!.lots.pfizer}/doses/export`;
 const withArea = (url: string, area: string) => `${url}${url.includes('?') ? '&' : '?'}area=${area}`;
 const get = (who: string | null, url: string) => api(t, who ? cookies[who]! : null, 'GET', url);
 const records = async () => (await sql<{ n: string }>`
@@ -101,5 +102,25 @@ describe('lot traceability (names people)', () => {
     expect(await ids('staffA')).toEqual(doses.filter((d) => d.code === BA_DINH).map((d) => d.id));
     expect(await ids('staffB')).toEqual(doses.filter((d) => d.code === NGOC_HA).map((d) => d.id));
     expect(await ids('officerA')).toEqual(doses.filter((d) => d.code === BA_DINH).map((d) => d.id));
+  });
+
+  it('the full CSV export: 401 without a session, 403 without both scopes (nothing audited), each reader their jurisdiction', async () => {
+    const exports = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'lot.export_people'`.execute(t.conn.db)).rows[0]!.n;
+    const before = await exports();
+    expect((await get(null, lotExport())).statusCode).toBe(401);
+    const refused = await get('tracer', lotExport());
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('forbidden');
+    expect(await exports()).toBe(before);
+    const ids = async (who: string) => {
+      const res = await get(who, lotExport());
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
+      return res.body.split('\r\n').slice(1, -1).map((line) => line.split(',')[0]);
+    };
+    const doses = (await sql<{ id: string; code: string }>`SELECT d.id, a.code FROM doses d JOIN areas a ON a.path = d.area_path WHERE d.lot_id = ${places.A!.lots.pfizer} ORDER BY d.id`.execute(t.conn.db)).rows;
+    expect(await ids('national')).toEqual(doses.map((d) => d.id));
+    expect(await ids('staffA')).toEqual(doses.filter((d) => d.code === BA_DINH).map((d) => d.id));
+    expect(await ids('staffB')).toEqual(doses.filter((d) => d.code === NGOC_HA).map((d) => d.id));
+    expect(await exports()).toBe(before + 3);
   });
 });

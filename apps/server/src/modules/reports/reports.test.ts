@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, uuidv7 } from '@sen/db';
 import { ageOn, parsePartialDate } from '@sen/domain';
+import type { RequestContext } from '../../context';
+import { NO_JOBS } from '../../jobs';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
+import { actorFromToken } from '../access/sessions';
 import { createSite } from '../vaccination/sites.fixtures';
 import { BA_DINH, createLot, NGOC_HA, THU_DAU_MOT } from '../vaccination/vaccination.fixtures';
+import { exportLotDoses } from './export-lot-doses';
 import { foldReports } from './fold';
 
 /*
@@ -414,5 +418,78 @@ describe('exports and access', () => {
     expect((await get(tracer, url)).statusCode).toBe(403);
     expect((await get(national, `/api/reports/lots/${uuidv7()}/doses`)).statusCode).toBe(404);
     expect((await get(national, `${url}?limit=0`)).statusCode).toBe(400);
+  });
+
+  describe('the full export of a lot (recall)', () => {
+    const url = () => `/api/reports/lots/${lotId}/doses/export`;
+    const exports = () => raw(sql<{ actor_user_id: string; details: { rows: number; lastDoseId: string | null } }>`
+      SELECT actor_user_id, details FROM audit_log WHERE action = 'lot.export_people' AND entity_id = ${lotId} ORDER BY at, id`);
+    const idsOf = (csv: string) => csv.split('\r\n').slice(1, -1).map((line) => line.split(',')[0]);
+    const ctxOf = async (cookie: string): Promise<RequestContext> => ({ actor: await actorFromToken(t.conn.db, cookie.split('=')[1]!, 8), ip: null, requestId: null });
+    const deps = () => ({ db: t.conn.db, config: t.config, jobs: NO_JOBS });
+
+    it("is the lot's whole list as one CSV, the same bytes as the pages, audited once with the row count", async () => {
+      const all = await raw(sql<{ id: string }>`SELECT id FROM doses WHERE lot_id = ${lotId} ORDER BY id`);
+      const before = (await exports()).length;
+      const res = await get(national, url());
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename="sen-lot-doses-[\w.-]+\.csv"$/);
+      expect(res.headers['x-row-count']).toBe(String(all.length));
+      expect(res.body.charCodeAt(0)).toBe(0xfeff);
+      expect(idsOf(res.body)).toEqual(all.map((d) => d.id));
+      // The byte order mark, the header and each row exactly as the paged CSV writes them.
+      expect(res.body).toBe((await get(national, `/api/reports/lots/${lotId}/doses?format=csv&limit=1000`)).body);
+      const audit = (await exports()).slice(before);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.details).toEqual({ rows: all.length, lastDoseId: all.at(-1)!.id });
+    });
+
+    it('reads the database a chunk at a time and holds to the doses stored when it began', async () => {
+      const ctx = await ctxOf(national);
+      const all = await raw(sql<{ id: string }>`SELECT id FROM doses WHERE lot_id = ${lotId} ORDER BY id`);
+      const whole = (await get(national, url())).body;
+      expect(all.length).toBeGreaterThan(2);
+      // Chunks of 3: full ones and a shorter last one, the same file as one read.
+      const pieces: string[] = [];
+      for await (const piece of (await exportLotDoses(deps(), ctx, lotId, { chunkSize: 3 })).csv) pieces.push(piece);
+      expect(pieces).toHaveLength(1 + Math.ceil(all.length / 3));
+      expect(pieces.join('')).toBe(whole);
+      // Chunks of 2, with a dose from the lot stored between two reads: it is not in this file, whose count stays true.
+      const file = await exportLotDoses(deps(), ctx, lotId, { chunkSize: 2 });
+      expect(file.rows).toBe(all.length);
+      const reader = file.csv[Symbol.asyncIterator]();
+      const read = [(await reader.next()).value as string, (await reader.next()).value as string];
+      expect(read[0]).toBe(whole.slice(0, read[0]!.length));
+      const late = await dose({ commune: NGOC_HA, day: '2021-08-05', vaccine: 'pfizer', kind: 'booster', n: 3, lot: lotId });
+      for (let next = await reader.next(); !next.done; next = await reader.next()) read.push(next.value);
+      expect(read).toHaveLength(1 + Math.ceil(all.length / 2));
+      for (const piece of read.slice(1, -1)) expect(piece.split('\r\n').filter(Boolean)).toHaveLength(2);
+      expect(read.join('')).toBe(whole);
+      expect(idsOf(read.join(''))).not.toContain(late);
+      expect(idsOf((await get(national, url())).body).at(-1)).toBe(late);
+    });
+
+    it('holds only what the reader may see, and is refused like the pages (nothing audited)', async () => {
+      const mine = await raw(sql<{ id: string }>`SELECT d.id FROM doses d JOIN people p ON p.id = d.person_id
+        WHERE d.lot_id = ${lotId} AND d.area_path <@ 'VN.01'::ltree AND p.area_path <@ 'VN.01'::ltree ORDER BY d.id`);
+      const everyone = await raw(sql<{ id: string }>`SELECT id FROM doses WHERE lot_id = ${lotId}`);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.length).toBeLessThan(everyone.length);
+      const res = await get(provinceHN, url());
+      expect(res.statusCode).toBe(200);
+      expect(idsOf(res.body)).toEqual(mine.map((d) => d.id));
+      expect((await exports()).at(-1)!.details.rows).toBe(mine.length);
+
+      const before = (await exports()).length;
+      expect((await get(null, url())).statusCode).toBe(401);
+      const tracer = (await signInAs(t, [{ role: 'tracer', areaCode: '01' }])).cookie; // people:read only
+      expect((await get(tracer, url())).statusCode).toBe(403);
+      expect((await get(national, `/api/reports/lots/${uuidv7()}/doses/export`)).statusCode).toBe(404);
+      const bad = await get(national, '/api/reports/lots/not-a-lot/doses/export');
+      expect(bad.statusCode).toBe(400);
+      expect((bad.json() as { errors: { field: string }[] }).errors[0]!.field).toBe('params.id');
+      expect(await exports()).toHaveLength(before);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,11 +10,12 @@ import { attendanceReport } from './attendance-report';
 import { coverageReport } from './coverage-report';
 import { dashboardSummary } from './dashboard';
 import { DosesReportIn, dosesReport } from './doses-report';
+import { exportLotDoses } from './export-lot-doses';
 import { ReportFilters } from './filters';
 import { LotDosesIn, lotDoses } from './lot-doses';
 import { screeningsReport } from './screenings-report';
 import { stockReport } from './stock-report';
-import { sendTable } from './table';
+import { csvDownload, sendTable } from './table';
 
 /**
  * Live reports (issue 3 item 9). Every table answers JSON, or CSV with `?format=csv` or `Accept: text/csv`.
@@ -60,5 +62,14 @@ export async function reportsRoutes(app: FastifyInstance, deps: Deps) {
     const page = await lotDoses(deps, request.ctx, request.params.id, request.query);
     if (page.nextAfter) reply.header('x-next-after', page.nextAfter);
     return sendTable(request, reply, page, request.query.format);
+  });
+
+  r.get('/api/reports/lots/:id/doses/export', {
+    schema: { tags, summary: 'Lot recall: every dose given from a lot and who received it, as one CSV streamed from the database (audited once, with the row count)', params: z.object({ id: z.uuid() }) },
+    preValidation: requireScope('people:read', 'vaccination:read'),
+  }, async (request, reply) => {
+    const file = await exportLotDoses(deps, request.ctx, request.params.id);
+    // One chunk at a time: the next is read from the database only when the client has taken the last.
+    return csvDownload(reply, file.fileName).header('x-row-count', String(file.rows)).send(Readable.from(file.csv, { objectMode: false, highWaterMark: 1 }));
   });
 }

@@ -33,13 +33,25 @@ function csvCell(v: Cell): string {
 }
 
 /**
- * CSV (RFC 4180, CRLF) with a UTF-8 byte order mark, so Excel opens Vietnamese text correctly, and a header row
- * naming each column in Vietnamese with the English in brackets.
+ * The start of every CSV export (RFC 4180, CRLF): a UTF-8 byte order mark, so Excel opens Vietnamese text
+ * correctly, and a header row naming each column in Vietnamese with the English in brackets.
  */
+export function csvHead(columns: Column[]): string {
+  return `\uFEFF${columns.map((c) => csvCell(`${c.vi} (${c.en})`)).join(',')}\r\n`;
+}
+
+/** One data row of a CSV export, CRLF included. */
+export function csvLine(columns: Column[], row: Record<string, Cell>): string {
+  return `${columns.map((c) => csvCell(row[c.key] ?? null)).join(',')}\r\n`;
+}
+
 export function toCsv(t: ReportTable): string {
-  const lines = [t.columns.map((c) => csvCell(`${c.vi} (${c.en})`)).join(',')];
-  for (const row of t.rows) lines.push(t.columns.map((c) => csvCell(row[c.key] ?? null)).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvHead(t.columns) + t.rows.map((row) => csvLine(t.columns, row)).join('');
+}
+
+/** Marks a reply as a CSV file to download under `fileName`. */
+export function csvDownload(reply: FastifyReply, fileName: string): FastifyReply {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${fileName}"`);
 }
 
 export function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
@@ -51,6 +63,5 @@ export function wantsCsv(request: FastifyRequest, format: string | undefined): b
 /** Sends a table as JSON or CSV (attachment named after the report and period). */
 export function sendTable(request: FastifyRequest, reply: FastifyReply, t: ReportTable, format: string | undefined) {
   if (!wantsCsv(request, format)) return reply.send(t);
-  const name = `sen-${t.report}-${t.period.from}-${t.period.to}.csv`;
-  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(toCsv(t));
+  return csvDownload(reply, `sen-${t.report}-${t.period.from}-${t.period.to}.csv`).send(toCsv(t));
 }
