@@ -114,6 +114,8 @@ const backfillsRoute = createRoute({
 });
 const adverseEventsRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/adverse-events', component: vaccinationPage(() => import('./pages/vaccination/AdverseEventsPage'), 'AdverseEventsPage') });
 const invitationsRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/sessions/$id/invitations', component: vaccinationPage(() => import('./pages/vaccination/InvitationsPage'), 'InvitationsPage') });
+const allocationPlansRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/allocation-plans', component: vaccinationPage(() => import('./pages/vaccination/AllocationPlansPage'), 'AllocationPlansPage') });
+const allocationPlanRoute = createRoute({ getParentRoute: () => appRoute, path: '/vaccination/allocation-plans/$id', component: vaccinationPage(() => import('./pages/vaccination/AllocationPlansPage'), 'AllocationPlanPage') });
 
 // Check-ins, tracing, declarations, certificates and the verifier (issues 4 and 5) load when first opened.
 const checkinsPage = <M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) => lazyRouteComponent(load, name);
@@ -135,7 +137,7 @@ const checkpointPassRoute = createRoute({ getParentRoute: () => appRoute, path: 
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, catalogRoute, newCatalogRoute, catalogVersionRoute, priorityGroupsRoute, targetsRoute, registrationsRoute, backfillsRoute, adverseEventsRoute, invitationsRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute, checkpointsRoute, checkpointPassRoute]),
+  appRoute.addChildren([homeRoute, peopleRoute, personRoute, duplicatesRoute, areasRoute, auditRoute, meRoute, supplyRoute, lotsRoute, lotTraceRoute, sitesRoute, siteRoute, sessionRoute, reportsRoute, catalogRoute, newCatalogRoute, catalogVersionRoute, priorityGroupsRoute, targetsRoute, registrationsRoute, backfillsRoute, adverseEventsRoute, invitationsRoute, allocationPlansRoute, allocationPlanRoute, scanVenueRoute, myQrRoute, declareRoute, personDeclareRoute, myCertificatesRoute, venuesRoute, venueRoute, tracingRoute, traceRunRoute, checkpointsRoute, checkpointPassRoute]),
   verifyRoute,
   checkpointPrintRoute,
 ]);

@@ -6,12 +6,12 @@ import { useTranslation } from 'react-i18next';
 import * as api from '../api';
 import type { User } from '../api';
 import { meQuery } from '../lib/queries';
-import { hasScope, isStaff, UserContext } from '../lib/user';
+import { hasScope, holdsAboveCommune, isStaff, UserContext } from '../lib/user';
 import { LanguageSwitch } from './LanguageSwitch';
 import { SenLogo } from './SenLogo';
 
 interface NavItem {
-  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/vaccination/catalog' | '/vaccination/priority-groups' | '/vaccination/targets' | '/vaccination/registrations' | '/vaccination/backfills' | '/vaccination/adverse-events' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify' | '/checkpoints' | '/pass';
+  to: '/' | '/people' | '/duplicates' | '/areas' | '/audit' | '/me' | '/vaccination/sites' | '/vaccination/supply' | '/vaccination/allocation-plans' | '/vaccination/catalog' | '/vaccination/priority-groups' | '/vaccination/targets' | '/vaccination/registrations' | '/vaccination/backfills' | '/vaccination/adverse-events' | '/reports' | '/me/qr' | '/checkin' | '/declare' | '/me/certificates' | '/venues' | '/tracing' | '/verify' | '/checkpoints' | '/pass';
   label: string;
   visible: (u: User) => boolean;
 }
@@ -25,6 +25,8 @@ const NAV: NavItem[] = [
   { to: '/me', label: 'nav.me', visible: (u) => hasScope(u, 'self:read') },
   { to: '/vaccination/sites', label: 'vaccination.nav.sites', visible: (u) => hasScope(u, 'vaccination:read') },
   { to: '/vaccination/supply', label: 'vaccination.nav.supply', visible: (u) => hasScope(u, 'vaccination:read') },
+  // Plans split an area's doses among the areas below it: a commune has none.
+  { to: '/vaccination/allocation-plans', label: 'vaccination.nav.allocationPlans', visible: (u) => holdsAboveCommune(u, 'vaccination:read') },
   { to: '/vaccination/registrations', label: 'vaccination.nav.registrations', visible: (u) => hasScope(u, 'vaccination:read') && hasScope(u, 'people:read') },
   { to: '/vaccination/targets', label: 'vaccination.nav.targets', visible: (u) => hasScope(u, 'vaccination:read') },
   { to: '/vaccination/backfills', label: 'vaccination.nav.backfills', visible: (u) => hasScope(u, 'vaccination:read') && hasScope(u, 'people:read') },

@@ -1,4 +1,4 @@
-import { Alert, List } from '@mantine/core';
+import { Alert, List, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api';
@@ -18,14 +18,28 @@ export function useErrorMessage() {
   };
 }
 
+/**
+ * A refusal (403) says why under the generic sentence: the server's problem detail names the permission or the
+ * jurisdiction that is missing, which is what the person needs to ask for.
+ */
+function refusalReason(error: unknown): string | null {
+  return isApiError(error) && error.status === 403 && typeof error.body.detail === 'string' && error.body.detail.trim() ? error.body.detail : null;
+}
+
 export function ProblemAlert({ error, title, children, showFieldErrors = true }: { error: unknown; title?: string; children?: ReactNode; showFieldErrors?: boolean }) {
   const { t } = useTranslation();
   const message = useErrorMessage();
   if (!error) return null;
   const fieldErrors = showFieldErrors && isApiError(error) ? error.errors : [];
+  const reason = refusalReason(error);
   return (
     <Alert color="red" variant="light" title={title ?? t('errors.title')} role="alert">
       {message(error)}
+      {reason && (
+        <Text size="sm" mt={4} data-testid="problem-detail">
+          {t('errors.reason', { reason })}
+        </Text>
+      )}
       {fieldErrors.length > 0 && (
         <List size="sm" mt={4}>
           {fieldErrors.map((e, i) => (

@@ -20,3 +20,7 @@ export const isStaff = (user: User) => isStaffScopes(user.scopes);
 /** Holds the scope over the whole country: national rules (vaccine catalog, priority groups) need it. */
 export const holdsNationally = (user: User, scope: string) =>
   user.roles.some((r) => r.areaCode === 'VN' && (ROLE_BY_CODE.get(r.code)?.scopes as readonly string[] | undefined)?.includes(scope));
+
+/** Holds the scope in an area above a commune (a commune code has five digits): an area with areas below it to plan for. */
+export const holdsAboveCommune = (user: User, scope: string) =>
+  user.roles.some((r) => !/^\d{5}$/.test(r.areaCode) && (ROLE_BY_CODE.get(r.code)?.scopes as readonly string[] | undefined)?.includes(scope));

@@ -18,7 +18,7 @@ const VIETNAM_BOUNDS: [[number, number], [number, number]] = [
 
 export interface ProvinceCoverage {
   code: string;
-  /** Percent of the population with at least one dose; null when the population is unknown. */
+  /** Percent of the adults (18+) with at least one dose; null when their number is unknown. */
   pct: number | null;
   label: string;
 }

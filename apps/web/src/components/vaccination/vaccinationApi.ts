@@ -48,7 +48,7 @@ export const STORE_LEVELS = ['national', 'province', 'commune', 'site'] as const
 export type StoreLevel = (typeof STORE_LEVELS)[number];
 export const DISCARD_REASONS = ['opened_vial', 'closed_vial', 'expired', 'cold_chain', 'damaged'] as const;
 export type DiscardReason = (typeof DISCARD_REASONS)[number];
-export type EventKind = 'receive' | 'ship_out' | 'ship_in' | 'issue' | 'return' | 'discard' | 'adjust';
+export type EventKind = 'receive' | 'ship_out' | 'ship_in' | 'issue' | 'return' | 'discard' | 'adjust' | 'allocate';
 
 export interface Store {
   id: string;
@@ -92,6 +92,10 @@ export interface StockEvent {
   sessionRef: string | null;
   occurredAt: string;
   note: string | null;
+  /** allocate: the store the doses are reserved for; ship_out: the store whose reservation it consumed. */
+  forStoreId: string | null;
+  /** Change of that reservation: + reserved, - released or shipped. */
+  reservedChange: number;
 }
 export interface StockItem {
   lotId: string;
@@ -102,11 +106,19 @@ export interface StockItem {
   expired: boolean;
   onHand: number;
   inTransitIn: number;
+  /** Of the doses on hand, those allocated to other stores. */
+  reserved: number;
+  /** On hand less reserved: what may still be allocated, shipped elsewhere or issued. */
+  available: number;
 }
 export interface Stock {
   store: Store;
   items: StockItem[];
   incoming: Shipment[];
+  /** Doses of this store allocated to other stores, not shipped yet. */
+  reservations: { lotId: string; forStoreId: string; forStoreName: string; doses: number }[];
+  /** Doses other stores hold for this one. */
+  allocatedToThisStore: { lotId: string; fromStoreId: string; fromStoreName: string; doses: number }[];
 }
 export interface LotTrace {
   lot: Lot;
@@ -133,7 +145,7 @@ export const createLot = (body: { vaccineCode: string; lotNumber: string; expiry
 export const recallLot = (id: string, reason: string) => request<Lot>('POST', `/api/vaccination/lots/${enc(id)}/recall`, { body: { reason } });
 export const traceLot = (id: string, signal?: AbortSignal) => request<LotTrace>('GET', `/api/vaccination/lots/${enc(id)}/trace`, { signal });
 
-export const MOVEMENT_KINDS = ['receive', 'ship', 'issue', 'return', 'discard', 'count'] as const;
+export const MOVEMENT_KINDS = ['receive', 'ship', 'allocate', 'issue', 'return', 'discard', 'count'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 export interface MovementInput {
   lotId: string;
@@ -142,6 +154,8 @@ export interface MovementInput {
   toStoreId?: string;
   reason?: DiscardReason;
   sessionRef?: string;
+  /** allocate: give back doses reserved earlier for toStoreId instead of reserving more. */
+  release?: boolean;
 }
 
 /** One stock movement at a store; the clientId makes a double tap or a retry move the doses once. */
@@ -150,6 +164,7 @@ export function recordMovement(storeId: string, kind: MovementKind, input: Movem
   let body: Record<string, unknown>;
   if (kind === 'count') body = { ...base, counted: input.doses };
   else if (kind === 'ship') body = { ...base, doses: input.doses, toStoreId: input.toStoreId };
+  else if (kind === 'allocate') body = { ...base, doses: input.doses, toStoreId: input.toStoreId, ...(input.release ? { release: true } : {}) };
   else if (kind === 'discard') body = { ...base, doses: input.doses, reason: input.reason };
   else if (kind === 'issue' || kind === 'return') body = { ...base, doses: input.doses, ...(input.sessionRef ? { sessionRef: input.sessionRef } : {}) };
   else body = { ...base, doses: input.doses };
@@ -157,6 +172,57 @@ export function recordMovement(storeId: string, kind: MovementKind, input: Movem
 }
 export const confirmShipment = (shipmentId: string, key: string) =>
   request<Movement>('POST', `/api/vaccination/shipments/${enc(shipmentId)}/receive`, { body: { clientId: key } });
+
+// ---- allocation plans (apps/server/src/modules/vaccination/allocation-schemas.ts) ----
+export const TARGET_GROUPS = ['adults', 'over_50'] as const;
+export type TargetGroup = (typeof TARGET_GROUPS)[number];
+export type PlanStatus = 'proposed' | 'approved' | 'superseded';
+interface PlanFigures {
+  targetPopulation: number;
+  /** Primary doses of the vaccine already given in the area. */
+  dosesGiven: number;
+  dosesNeeded: number;
+  dosesToAllocate: number;
+}
+export interface PlanLine extends PlanFigures {
+  areaCode: string;
+  areaName: string;
+}
+export interface AllocationPlan extends PlanFigures {
+  /** null for a proposal that was not stored. */
+  id: string | null;
+  status: PlanStatus | null;
+  areaCode: string;
+  areaName: string;
+  vaccineCode: string;
+  seriesDoses: number;
+  periodFrom: string;
+  periodTo: string;
+  targetGroup: TargetGroup;
+  coverageGoalPct: number;
+  dosesAvailable: number | null;
+  note: string | null;
+  createdAt: string | null;
+  approvedAt: string | null;
+  /** One per child area (empty in lists). */
+  lines: PlanLine[];
+}
+export interface AllocationPlanInput {
+  areaCode: string;
+  vaccineCode: string;
+  periodFrom: string;
+  periodTo: string;
+  coverageGoalPct: number;
+  targetGroup: TargetGroup;
+  dosesAvailable?: number;
+  note?: string;
+}
+export const proposeAllocationPlan = (body: AllocationPlanInput) => request<AllocationPlan>('POST', '/api/vaccination/allocation-plans/propose', { body });
+export const createAllocationPlan = (body: AllocationPlanInput) => request<AllocationPlan>('POST', '/api/vaccination/allocation-plans', { body });
+export const approveAllocationPlan = (id: string) => request<AllocationPlan>('POST', `/api/vaccination/allocation-plans/${enc(id)}/approve`);
+export const getAllocationPlan = (id: string, signal?: AbortSignal) => request<AllocationPlan>('GET', `/api/vaccination/allocation-plans/${enc(id)}`, { signal });
+export const listAllocationPlans = (query: { area?: string; vaccineCode?: string; status?: PlanStatus; limit?: number; offset?: number }, signal?: AbortSignal) =>
+  request<{ items: AllocationPlan[]; hasMore: boolean }>('GET', '/api/vaccination/allocation-plans', { query, signal });
 
 // ---- sites, staff, shifts ----
 export const SITE_KINDS = ['fixed', 'mobile', 'hospital'] as const;
@@ -452,16 +518,34 @@ export interface ReportTable {
   columns: { key: string; vi: string; en: string }[];
   rows: Record<string, Cell>[];
 }
+/**
+ * Coverage of an area (apps/server/src/modules/reports/coverage-report.ts): rates of the target populations (adults
+ * 18+, over-50s; null while a population is unknown), and the all-ages counts, which have no rate.
+ */
+export interface CoverageFigures {
+  population: number | null;
+  population18Plus: number | null;
+  population50Plus: number | null;
+  atLeastOneDose: number;
+  fullSeries: number;
+  booster: number;
+  adults18PlusAtLeastOneDose: number;
+  adults18PlusAtLeastOneDosePct: number | null;
+  adults18PlusFullSeries: number;
+  adults18PlusFullSeriesPct: number | null;
+  adults18PlusBooster: number;
+  adults18PlusBoosterPct: number | null;
+  over50AtLeastOneDose: number;
+  over50AtLeastOneDosePct: number | null;
+  over50FullSeries: number;
+  over50FullSeriesPct: number | null;
+}
 export interface Dashboard {
   period: { from: string; to: string };
   areas: { code: string; name: string }[];
   vaccine: string | null;
-  totals: {
+  totals: CoverageFigures & {
     doses: number;
-    population: number | null;
-    atLeastOneDose: number;
-    fullSeries: number;
-    booster: number;
     screenings: number;
     notEligible: number;
     adverseEvents: number;
@@ -469,15 +553,30 @@ export interface Dashboard {
   };
   dosesByDay: { day: string; primary: number; booster: number }[];
   dosesByVaccine: { vaccine: string; doses: number }[];
-  coverageByArea: { areaCode: string; area: string | null; population: number | null; atLeastOneDose: number; fullSeries: number; booster: number }[];
+  coverageByArea: (CoverageFigures & { areaCode: string; area: string | null })[];
 }
 export const REPORT_TABLES = ['coverage', 'screenings', 'adverse-events', 'stock', 'attendance'] as const;
 export type ReportName = (typeof REPORT_TABLES)[number];
 
 export const getDashboard = (query: ReportFilter, signal?: AbortSignal) => request<Dashboard>('GET', '/api/reports/dashboard', { query, signal });
 export const getReport = (name: ReportName, query: ReportFilter, signal?: AbortSignal) => request<ReportTable>('GET', `/api/reports/${name}`, { query, signal });
+/** What the doses-per-day chart splits by: dose kind (the dashboard's own series), or a dimension of the doses report. */
+export const DOSE_SPLITS = ['kind', 'vaccine', 'dose'] as const;
+export type DoseSplit = (typeof DOSE_SPLITS)[number];
+export interface DosesQuery extends ReportFilter {
+  by?: 'day' | 'area' | 'vaccine' | 'dose' | 'site';
+  split?: 'area' | 'vaccine' | 'dose' | 'site';
+}
+export const getDosesReport = (query: DosesQuery, signal?: AbortSignal) => request<ReportTable>('GET', '/api/reports/doses', { query, signal });
+export interface SeriousQuery extends ReportFilter {
+  limit?: number;
+  offset?: number;
+}
+/** Serious adverse events of the area, newest first, a page at a time (no names; each read is audited). */
+export const getSeriousAdverseEvents = (query: SeriousQuery, signal?: AbortSignal) =>
+  request<ReportTable & { hasMore: boolean }>('GET', '/api/reports/adverse-events/serious', { query, signal });
 /** The CSV of a report table, downloaded by the browser with the session cookie. */
-export function reportCsvUrl(report: ReportName | 'doses', query: ReportFilter & { by?: string }): string {
+export function reportCsvUrl(report: ReportName | 'doses' | 'adverse-events/serious', query: ReportFilter): string {
   const usp = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') usp.set(k, String(v));
   usp.set('format', 'csv');

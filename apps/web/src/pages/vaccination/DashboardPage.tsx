@@ -1,11 +1,12 @@
-import { Anchor, Box, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { Anchor, Box, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AreaPicker } from '../../components/AreaPicker';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { catalogQuery, PageLoader, useVaccineName, vnToday } from '../../components/vaccination/common';
+import { catalogQuery, PageLoader, Pager, useVaccineName, vnToday } from '../../components/vaccination/common';
+import { compareDoseKeys, daySeries, doseKey } from '../../components/vaccination/daySeries';
 import { EChart, type ChartOption } from '../../components/vaccination/EChart';
 import * as v from '../../components/vaccination/vaccinationApi';
 import { formatDate, formatNumber } from '../../lib/format';
@@ -29,8 +30,19 @@ function daysAgo(n: number): string {
   return new Date(new Date(`${today}T00:00:00Z`).getTime() - n * 86_400_000).toISOString().slice(0, 10);
 }
 
-function pct(n: number, of: number | null): number | null {
-  return of && of > 0 ? Math.round((n / of) * 1000) / 10 : null;
+const pctText = (p: number | null) => (p === null ? '—' : `${formatNumber(p)}%`);
+
+/**
+ * The coverage cards: shares of the target populations (adults 18+, over-50s), each with the people counted and,
+ * beside it, the all-ages count of the same stage (over-50s: their share with at least one dose instead).
+ */
+function coverageStats(c: v.CoverageFigures) {
+  return [
+    { testId: 'adult-coverage', label: 'reports.adultsAtLeastOne', pct: c.adults18PlusAtLeastOneDosePct, people: c.adults18PlusAtLeastOneDose, population: c.population18Plus, allAges: c.atLeastOneDose },
+    { testId: 'adult-full-series', label: 'reports.adultsFullSeries', pct: c.adults18PlusFullSeriesPct, people: c.adults18PlusFullSeries, population: c.population18Plus, allAges: c.fullSeries },
+    { testId: 'adult-booster', label: 'reports.adultsBooster', pct: c.adults18PlusBoosterPct, people: c.adults18PlusBooster, population: c.population18Plus, allAges: c.booster },
+    { testId: 'over50-full-series', label: 'reports.over50FullSeries', pct: c.over50FullSeriesPct, people: c.over50FullSeries, population: c.population50Plus, allAges: null },
+  ];
 }
 
 function Dashboard() {
@@ -52,27 +64,14 @@ function Dashboard() {
   const d = dashboard.data;
   // The map is of provinces: it shows when the areas below the selection are provinces (the whole country).
   const showMap = !!d && (d.areas.some((a) => a.code === 'VN') || d.coverageByArea.some((c) => /^\d{2}$/.test(c.areaCode)));
+  // Coloured by the share of adults (18+) with at least one dose: the target population, not every age.
   const mapCoverage = useMemo(
     () =>
-      (d?.coverageByArea ?? []).map((c) => {
-        const p = pct(c.atLeastOneDose, c.population);
-        return { code: c.areaCode, pct: p, label: `${c.area ?? c.areaCode}: ${p === null ? '—' : `${formatNumber(p)}%`}` };
-      }),
-    [d],
-  );
-  const byDay: ChartOption = useMemo(
-    () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, data: [t('reports.primary'), t('reports.booster')] },
-      grid: { left: 48, right: 16, top: 36, bottom: 40 },
-      xAxis: { type: 'category', data: (d?.dosesByDay ?? []).map((x) => formatDate(`${x.day}T00:00:00`).slice(0, 5)) },
-      yAxis: { type: 'value', axisLabel: { formatter: (n: number) => formatNumber(n) } },
-      dataZoom: [{ type: 'inside' }],
-      series: [
-        { name: t('reports.primary'), type: 'bar', stack: 'doses', color: SEN_RED, data: (d?.dosesByDay ?? []).map((x) => x.primary) },
-        { name: t('reports.booster'), type: 'bar', stack: 'doses', color: SEN_GOLD, data: (d?.dosesByDay ?? []).map((x) => x.booster) },
-      ],
-    }),
+      (d?.coverageByArea ?? []).map((c) => ({
+        code: c.areaCode,
+        pct: c.adults18PlusAtLeastOneDosePct,
+        label: t('reports.mapLabel', { area: c.area ?? c.areaCode, pct: pctText(c.adults18PlusAtLeastOneDosePct), n: formatNumber(c.atLeastOneDose) }),
+      })),
     [d, t],
   );
   const byVaccine: ChartOption = useMemo(
@@ -115,19 +114,23 @@ function Dashboard() {
       ) : (
         d && (
           <>
-            <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
-              <Stat testId="total-doses" label={t('reports.doses')} value={d.totals.doses} />
-              <Stat label={t('reports.atLeastOne')} value={d.totals.atLeastOneDose} sub={pct(d.totals.atLeastOneDose, d.totals.population)} />
-              <Stat label={t('reports.fullSeries')} value={d.totals.fullSeries} sub={pct(d.totals.fullSeries, d.totals.population)} />
-              <Stat label={t('reports.booster')} value={d.totals.booster} sub={pct(d.totals.booster, d.totals.population)} />
-              <Stat label={t('reports.notEligible')} value={d.totals.notEligible} />
-              <Stat label={t('reports.adverseEvents')} value={d.totals.adverseEvents} note={t('reports.serious', { n: formatNumber(d.totals.seriousAdverseEvents) })} />
+            <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }}>
+              <Stat testId="total-doses" label={t('reports.doses')} value={formatNumber(d.totals.doses)} />
+              {coverageStats(d.totals).map((c) => (
+                <Stat
+                  key={c.testId}
+                  testId={c.testId}
+                  label={t(c.label)}
+                  value={pctText(c.pct)}
+                  sub={t('reports.ofPopulation', { n: formatNumber(c.people), of: formatNumber(c.population) })}
+                  note={c.allAges === null ? t('reports.over50AtLeastOne', { pct: pctText(d.totals.over50AtLeastOneDosePct) }) : t('reports.allAges', { n: formatNumber(c.allAges) })}
+                />
+              ))}
+              <Stat label={t('reports.notEligible')} value={formatNumber(d.totals.notEligible)} />
+              <Stat label={t('reports.adverseEvents')} value={formatNumber(d.totals.adverseEvents)} note={t('reports.serious', { n: formatNumber(d.totals.seriousAdverseEvents) })} />
             </SimpleGrid>
             <SimpleGrid cols={{ base: 1, lg: 2 }}>
-              <Card withBorder>
-                <ChartHeader title={t('reports.dosesPerDay')} csv={v.reportCsvUrl('doses', { ...filter, by: 'day' })} />
-                <EChart option={byDay} label={t('reports.dosesPerDay')} />
-              </Card>
+              <DosesPerDayCard filter={filter} byKind={d.dosesByDay} />
               <Card withBorder>
                 <ChartHeader title={t('reports.dosesByVaccine')} csv={v.reportCsvUrl('doses', { ...filter, by: 'vaccine' })} />
                 <EChart option={byVaccine} label={t('reports.dosesByVaccine')} />
@@ -148,6 +151,7 @@ function Dashboard() {
             </SimpleGrid>
             <DeferralsCard filter={filter} />
             <ReportCard name="adverse-events" filter={filter} />
+            <SeriousEventsCard filter={filter} />
             <ReportCard name="stock" filter={filter} />
             <ReportCard name="attendance" filter={filter} />
           </>
@@ -157,18 +161,18 @@ function Dashboard() {
   );
 }
 
-function Stat({ label, value, sub, note, testId }: { label: string; value: number; sub?: number | null; note?: string; testId?: string }) {
+function Stat({ label, value, sub, note, testId }: { label: string; value: string; sub?: string; note?: string; testId?: string }) {
   return (
     <Card withBorder padding="sm">
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
       <Text size="xl" fw={700} data-testid={testId}>
-        {formatNumber(value)}
+        {value}
       </Text>
-      {sub !== undefined && sub !== null && (
+      {sub && (
         <Text size="sm" c="dimmed">
-          {formatNumber(sub)}%
+          {sub}
         </Text>
       )}
       {note && (
@@ -180,17 +184,79 @@ function Stat({ label, value, sub, note, testId }: { label: string; value: numbe
   );
 }
 
-function ChartHeader({ title, csv }: { title: string; csv?: string }) {
+function ChartHeader({ title, csv, csvLabel, children }: { title: string; csv?: string; csvLabel?: string; children?: ReactNode }) {
   const { t } = useTranslation();
   return (
     <Group justify="space-between" mb="xs">
       <Text fw={600}>{title}</Text>
-      {csv && (
-        <Anchor href={csv} size="sm" download>
-          {t('reports.csv')}
-        </Anchor>
-      )}
+      <Group gap="sm">
+        {children}
+        {csv && (
+          <Anchor href={csv} size="sm" download>
+            {csvLabel ?? t('reports.csv')}
+          </Anchor>
+        )}
+      </Group>
     </Group>
+  );
+}
+
+/**
+ * Doses per day, stacked by dose kind (the dashboard's own figures) or, from the doses report split by a dimension,
+ * by vaccine or by dose (first, second, booster…).
+ */
+function DosesPerDayCard({ filter, byKind }: { filter: v.ReportFilter; byKind: v.Dashboard['dosesByDay'] }) {
+  const { t } = useTranslation();
+  const vaccineName = useVaccineName();
+  const [split, setSplit] = useState<v.DoseSplit>('kind');
+  const query: v.DosesQuery = { ...filter, by: 'day', ...(split === 'kind' ? {} : { split }) };
+  const report = useQuery({
+    queryKey: ['reports', 'doses', query],
+    queryFn: ({ signal }) => v.getDosesReport(query, signal),
+    enabled: split !== 'kind',
+    refetchInterval: 15_000,
+  });
+  const option = useMemo((): ChartOption | null => {
+    const axis = (days: string[]) => ({ type: 'category' as const, data: days.map((day) => formatDate(`${day}T00:00:00`).slice(0, 5)) });
+    const base: ChartOption = { tooltip: { trigger: 'axis' }, grid: { left: 48, right: 16, top: 36, bottom: 40 }, yAxis: { type: 'value', axisLabel: { formatter: (n: number) => formatNumber(n) } }, dataZoom: [{ type: 'inside' }] };
+    if (split === 'kind') {
+      return {
+        ...base,
+        legend: { top: 0, data: [t('reports.primary'), t('reports.booster')] },
+        xAxis: axis(byKind.map((x) => x.day)),
+        series: [
+          { name: t('reports.primary'), type: 'bar', stack: 'doses', color: SEN_RED, data: byKind.map((x) => x.primary) },
+          { name: t('reports.booster'), type: 'bar', stack: 'doses', color: SEN_GOLD, data: byKind.map((x) => x.booster) },
+        ],
+      };
+    }
+    if (!report.data) return null;
+    const { days, series } = split === 'vaccine' ? daySeries(report.data.rows, (r) => String(r.vaccine)) : daySeries(report.data.rows, doseKey, compareDoseKeys);
+    const name = (key: string) => {
+      if (split === 'vaccine') return vaccineName(key);
+      const [kind, n] = key.split(':');
+      return t(`vaccination.doseKind.${kind}`, { n });
+    };
+    return {
+      ...base,
+      legend: { top: 0, type: 'scroll', data: series.map((x) => name(x.key)) },
+      xAxis: axis(days),
+      series: series.map((x) => ({ name: name(x.key), type: 'bar', stack: 'doses', data: x.data })),
+    };
+  }, [split, byKind, report.data, t, vaccineName]);
+  return (
+    <Card withBorder>
+      <ChartHeader title={t('reports.dosesPerDay')} csv={v.reportCsvUrl('doses', query)}>
+        <SegmentedControl
+          size="xs"
+          aria-label={t('reports.splitBy')}
+          value={split}
+          onChange={(x) => setSplit(x as v.DoseSplit)}
+          data={v.DOSE_SPLITS.map((x) => ({ value: x, label: t(`reports.split.${x}`) }))}
+        />
+      </ChartHeader>
+      {report.isError ? <ProblemAlert error={report.error} /> : option ? <EChart option={option} label={t('reports.dosesPerDay')} /> : <PageLoader />}
+    </Card>
   );
 }
 
@@ -202,12 +268,40 @@ function cellText(value: v.Cell): string {
 
 /** Any report table as the server names its columns, with its CSV link. */
 function ReportCard({ name, filter }: { name: v.ReportName; filter: v.ReportFilter }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const report = useQuery({ queryKey: ['reports', name, filter], queryFn: ({ signal }) => v.getReport(name, filter, signal), placeholderData: keepPreviousData });
+  return <ReportTableCard title={t(`reports.table.${name}`)} csv={v.reportCsvUrl(name, filter)} report={report} />;
+}
+
+const SERIOUS_PAGE = 50;
+const SERIOUS_CSV = 500;
+
+/** The serious adverse events of the selection, newest first, a page at a time (no names); the CSV holds up to 500 from this page on. */
+function SeriousEventsCard({ filter }: { filter: v.ReportFilter }) {
+  const { t } = useTranslation();
+  const [paged, setPaged] = useState<{ filter: v.ReportFilter; offset: number }>({ filter, offset: 0 });
+  // A new selection starts again at the first page.
+  const offset = JSON.stringify(paged.filter) === JSON.stringify(filter) ? paged.offset : 0;
+  const query = { ...filter, limit: SERIOUS_PAGE, offset };
+  const report = useQuery({ queryKey: ['reports', 'adverse-events', 'serious', query], queryFn: ({ signal }) => v.getSeriousAdverseEvents(query, signal), placeholderData: keepPreviousData });
+  return (
+    <ReportTableCard
+      title={t('reports.table.serious')}
+      csv={v.reportCsvUrl('adverse-events/serious', { ...filter, limit: SERIOUS_CSV, offset })}
+      csvLabel={t('reports.seriousCsv', { n: formatNumber(SERIOUS_CSV) })}
+      report={report}
+      testId="serious-adverse-events"
+      footer={report.data && <Pager offset={offset} count={report.data.rows.length} hasMore={report.data.hasMore} pageSize={SERIOUS_PAGE} onPage={(o) => setPaged({ filter, offset: o })} />}
+    />
+  );
+}
+
+function ReportTableCard({ title, csv, csvLabel, report, testId, footer }: { title: string; csv: string; csvLabel?: string; report: UseQueryResult<v.ReportTable>; testId?: string; footer?: ReactNode }) {
+  const { t, i18n } = useTranslation();
   return (
     <Card withBorder padding={0}>
       <Box p="sm">
-        <ChartHeader title={t(`reports.table.${name}`)} csv={v.reportCsvUrl(name, filter)} />
+        <ChartHeader title={title} csv={csv} {...(csvLabel ? { csvLabel } : {})} />
       </Box>
       {report.isPending ? (
         <PageLoader />
@@ -219,7 +313,7 @@ function ReportCard({ name, filter }: { name: v.ReportName; filter: v.ReportFilt
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={600} maxHeight={420}>
-          <Table striped stickyHeader>
+          <Table striped stickyHeader data-testid={testId}>
             <Table.Thead>
               <Table.Tr>
                 {report.data.columns.map((c) => (
@@ -241,6 +335,7 @@ function ReportCard({ name, filter }: { name: v.ReportName; filter: v.ReportFilt
           </Table>
         </Table.ScrollContainer>
       )}
+      {footer}
     </Card>
   );
 }

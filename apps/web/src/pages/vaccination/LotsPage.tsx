@@ -188,6 +188,8 @@ function LotForm({ onDone }: { onDone: () => void }) {
 }
 
 const traceRoute = getRouteApi('/_app/vaccination/lots/$id');
+/** The trace's totals per store, in the order doses move; allocate is doses reserved for other stores less those released. */
+const TRACE_KINDS = ['receive', 'ship_in', 'allocate', 'ship_out', 'issue', 'return', 'discard', 'adjust'] as const;
 
 export function LotTracePage() {
   return (
@@ -203,10 +205,16 @@ function LotTrace() {
   const { id } = traceRoute.useParams();
   const vaccineName = useVaccineName();
   const trace = useQuery({ queryKey: ['vaccination', 'trace', id], queryFn: ({ signal }) => v.traceLot(id, signal) });
+  // A store doses are allocated to need not hold the lot yet, so it may be missing from the trace: name it from the store list.
+  const allStores = useQuery({
+    queryKey: ['vaccination', 'stores'],
+    queryFn: ({ signal }) => v.listStores({ limit: 500 }, signal),
+    enabled: !!trace.data?.events.some((e) => e.forStoreId && !trace.data.stores.some((s) => s.store.id === e.forStoreId)),
+  });
   if (trace.isPending) return <PageLoader />;
   if (trace.isError) return <ProblemAlert error={trace.error} />;
   const { lot, stores, events, eventsTruncated } = trace.data;
-  const storeName = (sid: string) => stores.find((s) => s.store.id === sid)?.store.name ?? sid.slice(0, 8);
+  const storeName = (sid: string) => stores.find((s) => s.store.id === sid)?.store.name ?? allStores.data?.items.find((s) => s.id === sid)?.name ?? sid.slice(0, 8);
   return (
     <Stack gap="md">
       <Breadcrumbs>
@@ -231,7 +239,7 @@ function LotTrace() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('vaccination.supply.store')}</Table.Th>
-              {(['receive', 'ship_in', 'ship_out', 'issue', 'return', 'discard', 'adjust'] as const).map((k) => (
+              {TRACE_KINDS.map((k) => (
                 <Table.Th key={k} ta="right">
                   {t(`vaccination.eventKind.${k}`)}
                 </Table.Th>
@@ -243,7 +251,7 @@ function LotTrace() {
             {stores.map((s) => (
               <Table.Tr key={s.store.id}>
                 <Table.Td>{s.store.name}</Table.Td>
-                {(['receive', 'ship_in', 'ship_out', 'issue', 'return', 'discard', 'adjust'] as const).map((k) => (
+                {TRACE_KINDS.map((k) => (
                   <Table.Td key={k} ta="right">
                     {formatNumber(s.totals[k])}
                   </Table.Td>
@@ -269,6 +277,11 @@ function LotTrace() {
                 <Table.Td>
                   {t(`vaccination.eventKind.${e.kind}`)}
                   {e.discardReason ? ` (${t(`vaccination.discardReason.${e.discardReason}`)})` : ''}
+                  {e.forStoreId && e.reservedChange !== 0 && (
+                    <Text size="xs" c="dimmed">
+                      {t(e.reservedChange > 0 ? 'vaccination.lots.reservedFor' : 'vaccination.lots.reservationDown', { n: formatNumber(Math.abs(e.reservedChange)), store: storeName(e.forStoreId) })}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td ta="right">{formatNumber(e.doses)}</Table.Td>
                 <Table.Td ta="right">{formatNumber(e.balanceAfter)}</Table.Td>

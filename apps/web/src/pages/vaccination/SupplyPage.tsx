@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { AnchorLink } from '../../components/links';
 import { PageLoader, useVaccineName } from '../../components/vaccination/common';
+import { MovementForm, type MovementPreset } from '../../components/vaccination/MovementForm';
 import * as v from '../../components/vaccination/vaccinationApi';
 import { formatDate, formatNumber } from '../../lib/format';
 import { hasScope, useUser } from '../../lib/user';
@@ -62,7 +63,7 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
   const vaccineName = useVaccineName();
   const queryClient = useQueryClient();
   const stock = useQuery({ queryKey: ['vaccination', 'stock', storeId], queryFn: ({ signal }) => v.getStock(storeId, signal) });
-  const [moving, setMoving] = useState<{ kind: v.MovementKind; lotId?: string } | null>(null);
+  const [moving, setMoving] = useState<MovementPreset | null>(null);
   const canWrite = hasScope(user, 'vaccination:write');
   const confirm = useMutation({
     mutationFn: (shipmentId: string) => v.confirmShipment(shipmentId, `confirm-${shipmentId}`),
@@ -72,6 +73,11 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
   if (stock.isPending) return <PageLoader />;
   if (stock.isError) return <ProblemAlert error={stock.error} />;
   const s = stock.data;
+  // Doses held for this store may be of a lot it holds none of yet: the lot id stands in for its number then.
+  const lotLabel = (lotId: string) => {
+    const i = s.items.find((x) => x.lotId === lotId);
+    return i ? `${vaccineName(i.vaccineCode)} · ${i.lotNumber}` : lotId.slice(0, 8);
+  };
   return (
     <Stack gap="md">
       <Card withBorder padding={0}>
@@ -94,6 +100,8 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
               <Table.Th>{t('vaccination.lot')}</Table.Th>
               <Table.Th>{t('vaccination.expiry')}</Table.Th>
               <Table.Th ta="right">{t('vaccination.supply.onHand')}</Table.Th>
+              <Table.Th ta="right">{t('vaccination.supply.reserved')}</Table.Th>
+              <Table.Th ta="right">{t('vaccination.supply.available')}</Table.Th>
               <Table.Th ta="right">{t('vaccination.supply.inTransit')}</Table.Th>
               <Table.Th />
             </Table.Tr>
@@ -101,7 +109,7 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
           <Table.Tbody>
             {s.items.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={6}>
+                <Table.Td colSpan={8}>
                   <Text c="dimmed" size="sm">
                     {t('vaccination.supply.empty')}
                   </Text>
@@ -122,6 +130,8 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
                 <Table.Td ta="right" fw={600}>
                   {formatNumber(i.onHand)}
                 </Table.Td>
+                <Table.Td ta="right">{formatNumber(i.reserved)}</Table.Td>
+                <Table.Td ta="right">{formatNumber(i.available)}</Table.Td>
                 <Table.Td ta="right">{formatNumber(i.inTransitIn)}</Table.Td>
                 <Table.Td>
                   {canWrite && (
@@ -135,6 +145,60 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
           </Table.Tbody>
         </Table>
       </Card>
+
+      {s.reservations.length > 0 && (
+        <Card withBorder padding={0}>
+          <Text fw={600} p="sm">
+            {t('vaccination.supply.reservations')}
+          </Text>
+          <Table striped data-testid="stock-reservations">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('vaccination.lot')}</Table.Th>
+                <Table.Th>{t('vaccination.supply.forStore')}</Table.Th>
+                <Table.Th ta="right">{t('vaccination.supply.reserved')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {s.reservations.map((r) => (
+                <Table.Tr key={`${r.lotId}-${r.forStoreId}`}>
+                  <Table.Td>{lotLabel(r.lotId)}</Table.Td>
+                  <Table.Td>{r.forStoreName}</Table.Td>
+                  <Table.Td ta="right">{formatNumber(r.doses)}</Table.Td>
+                  <Table.Td>
+                    {canWrite && (
+                      <Group gap={4} justify="flex-end">
+                        <Button size="compact-xs" variant="subtle" onClick={() => setMoving({ kind: 'ship', lotId: r.lotId, toStoreId: r.forStoreId })}>
+                          {t('vaccination.movement.ship')}
+                        </Button>
+                        <Button size="compact-xs" variant="subtle" color="gray" onClick={() => setMoving({ kind: 'allocate', lotId: r.lotId, toStoreId: r.forStoreId, release: true })}>
+                          {t('vaccination.movement.release')}
+                        </Button>
+                      </Group>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      )}
+
+      {s.allocatedToThisStore.length > 0 && (
+        <Card withBorder>
+          <Text fw={600} mb="xs">
+            {t('vaccination.supply.allocatedHere')}
+          </Text>
+          <Stack gap={4} data-testid="stock-allocated-here">
+            {s.allocatedToThisStore.map((a) => (
+              <Text key={`${a.lotId}-${a.fromStoreId}`} size="sm">
+                {t('vaccination.supply.allocatedLine', { doses: formatNumber(a.doses), from: a.fromStoreName, lot: lotLabel(a.lotId) })}
+              </Text>
+            ))}
+          </Stack>
+        </Card>
+      )}
 
       {s.incoming.length > 0 && (
         <Card withBorder>
@@ -164,118 +228,8 @@ function StoreStock({ storeId, stores }: { storeId: string; stores: v.Store[] })
       )}
 
       <Modal opened={moving !== null} onClose={() => setMoving(null)} title={moving ? t(`vaccination.movement.${moving.kind}`) : ''} size="md">
-        {moving && <MovementForm key={`${moving.kind}-${moving.lotId ?? ''}`} store={s} stores={stores} kind={moving.kind} lotId={moving.lotId} onDone={() => setMoving(null)} />}
+        {moving && <MovementForm key={JSON.stringify(moving)} store={s} stores={stores} preset={moving} onDone={() => setMoving(null)} />}
       </Modal>
     </Stack>
-  );
-}
-
-function MovementForm({ store, stores, kind, lotId, onDone }: { store: v.Stock; stores: v.Store[]; kind: v.MovementKind; lotId?: string | undefined; onDone: () => void }) {
-  const { t } = useTranslation();
-  const vaccineName = useVaccineName();
-  const queryClient = useQueryClient();
-  // One key per opened form: a double tap or a retry after a timeout moves the doses once.
-  const [key] = useState(() => v.clientId());
-  const lots = useQuery({ queryKey: ['vaccination', 'lots', 'all'], queryFn: ({ signal }) => v.listLots({ limit: 500 }, signal), enabled: kind === 'receive' });
-  const [lot, setLot] = useState<string | null>(lotId ?? null);
-  const [doses, setDoses] = useState<number | string>('');
-  const [toStore, setToStore] = useState<string | null>(null);
-  const [reason, setReason] = useState<string | null>(null);
-  const [sessionRef, setSessionRef] = useState('');
-  const [note, setNote] = useState('');
-  const move = useMutation({
-    mutationFn: () =>
-      v.recordMovement(
-        store.store.id,
-        kind,
-        {
-          lotId: lot ?? '',
-          doses: Number(doses),
-          ...(note.trim() ? { note: note.trim() } : {}),
-          ...(toStore ? { toStoreId: toStore } : {}),
-          ...(reason ? { reason: reason as v.DiscardReason } : {}),
-          ...(sessionRef.trim() ? { sessionRef: sessionRef.trim() } : {}),
-        },
-        key,
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['vaccination', 'stock'] });
-      onDone();
-    },
-  });
-  // Doses issued to a session carry its id, which is what the dose check looks for at the site's store.
-  const needsSession = kind === 'issue' || kind === 'return';
-  const sites = useQuery({ queryKey: ['vaccination', 'sites'], queryFn: ({ signal }) => v.listSites({ limit: 500 }, signal), enabled: needsSession });
-  const site = sites.data?.items.find((x) => x.storeId === store.store.id);
-  const sessions = useQuery({
-    queryKey: ['vaccination', 'sessions', site?.id],
-    queryFn: ({ signal }) => v.listSessions({ siteId: site!.id }, signal),
-    enabled: needsSession && !!site,
-  });
-  const sessionOptions = (sessions.data?.items ?? [])
-    .filter((x) => x.status === 'open' || x.status === 'planned' || (kind === 'return' && x.status === 'closed'))
-    .map((x) => ({ value: x.id, label: `${formatDate(`${x.date}T00:00:00`)} · ${x.vaccines.map(vaccineName).join(', ')} · ${t(`vaccination.sessionStatus.${x.status}`)}` }));
-  const lotOptions =
-    kind === 'receive'
-      ? (lots.data?.items ?? []).filter((l) => !l.recalledAt).map((l) => ({ value: l.id, label: `${vaccineName(l.vaccineCode)} · ${l.lotNumber} · ${formatDate(l.expiryDate)}` }))
-      : store.items.map((i) => ({ value: i.lotId, label: `${vaccineName(i.vaccineCode)} · ${i.lotNumber} (${formatNumber(i.onHand)})` }));
-  const valid = !!lot && doses !== '' && Number(doses) >= (kind === 'count' ? 0 : 1) && (kind !== 'ship' || !!toStore) && (kind !== 'discard' || !!reason);
-
-  return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid) move.mutate();
-      }}
-    >
-      <Stack gap="sm">
-        <Select label={t('vaccination.lot')} data={lotOptions} value={lot} onChange={setLot} searchable required />
-        <NumberInput
-          label={kind === 'count' ? t('vaccination.movement.counted') : t('vaccination.movement.doses')}
-          value={doses}
-          onChange={setDoses}
-          min={kind === 'count' ? 0 : 1}
-          allowDecimal={false}
-          thousandSeparator="."
-          decimalSeparator=","
-          required
-        />
-        {kind === 'ship' && (
-          <Select
-            label={t('vaccination.movement.toStore')}
-            data={stores.filter((x) => x.id !== store.store.id).map((x) => ({ value: x.id, label: x.name }))}
-            value={toStore}
-            onChange={setToStore}
-            searchable
-            required
-          />
-        )}
-        {kind === 'discard' && (
-          <Select
-            label={t('vaccination.movement.reason')}
-            data={v.DISCARD_REASONS.map((r) => ({ value: r, label: t(`vaccination.discardReason.${r}`) }))}
-            value={reason}
-            onChange={setReason}
-            required
-          />
-        )}
-        {(kind === 'issue' || kind === 'return') &&
-          (sessionOptions.length > 0 ? (
-            <Select label={t('vaccination.movement.session')} data={sessionOptions} value={sessionRef || null} onChange={(x) => setSessionRef(x ?? '')} />
-          ) : (
-            <TextInput label={t('vaccination.movement.session')} value={sessionRef} onChange={(e) => setSessionRef(e.currentTarget.value)} />
-          ))}
-        <TextInput label={t('vaccination.movement.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={1000} />
-        <ProblemAlert error={move.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" disabled={!valid} loading={move.isPending}>
-            {t('common.save')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
   );
 }
