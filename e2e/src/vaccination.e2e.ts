@@ -19,6 +19,8 @@ afterAll(async () => {
 });
 
 const vnNow = () => new Date(Date.now() + 7 * 3_600_000).toISOString();
+/** A number as the console writes it (vi-VN grouping: "1.234", "12,5"). */
+const formatNumber = (n: number) => new Intl.NumberFormat('vi-VN').format(n);
 /** Today as the console writes it (dd/mm/yyyy, Viet Nam day). */
 const formatToday = () => vnNow().slice(0, 10).split('-').reverse().join('/');
 
@@ -400,5 +402,149 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
     const classified = await call<{ items: { causality: string | null; causalityNote: string | null }[] }>(admin, 'GET', '/api/vaccination/adverse-events?pendingCausality=false&limit=500');
     expect(classified.items.find((e) => e.causalityNote === note)?.causality).toBe('C');
+  });
+
+  it('plans the doses of Hà Nội (propose, store, approve), allocates the share of Ba Đình from the province store and releases part of it', { timeout: 240_000 }, async () => {
+    interface Store { id: string; name: string; areaCode: string }
+    interface Plan { id: string | null; status: string | null; dosesToAllocate: number; lines: { areaCode: string; areaName: string; dosesToAllocate: number }[] }
+    interface Stock { items: { lotId: string; onHand: number; reserved: number; available: number }[]; reservations: { lotId: string; forStoreId: string; doses: number }[] }
+    const today = vnNow().slice(0, 10);
+    const in30 = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const provinceStore = (await call<{ items: Store[] }>(admin, 'GET', '/api/vaccination/stores?area=01&level=province')).items.find((x) => x.areaCode === '01')!;
+    const communeStore = (await call<{ items: Store[] }>(admin, 'GET', `/api/vaccination/stores?area=${COMMUNE}&level=commune`)).items[0]!;
+    expect(provinceStore && communeStore).toBeTruthy();
+    // Doses of the test's lot at the province store to allocate from.
+    await call(admin, 'POST', `/api/vaccination/stores/${provinceStore.id}/receive`, { lotId: lot.id, doses: 120, clientId: `e2e-plan-receive-${lot.id}` });
+
+    // Propose: the table is the server's computation for the province's communes.
+    await admin.goto(`${baseUrl}/vaccination/allocation-plans`);
+    await admin.fill('input[name="planArea"]', 'Hà Nội');
+    await admin.getByRole('option').filter({ hasText: /· 01$/ }).click();
+    await admin.getByRole('combobox', { name: 'Vắc xin' }).click();
+    await admin.getByRole('option', { name: 'Pfizer-BioNTech (Comirnaty)' }).click();
+    await admin.fill('input[name="coverageGoalPct"]', '80');
+    await admin.getByRole('button', { name: 'Tính đề xuất' }).click();
+    const proposal = admin.getByTestId('plan-proposal');
+    await proposal.waitFor({ timeout: 30_000 });
+    const expected = await call<Plan>(admin, 'POST', '/api/vaccination/allocation-plans/propose', { areaCode: '01', vaccineCode: 'pfizer', periodFrom: today, periodTo: in30, coverageGoalPct: 80, targetGroup: 'adults' });
+    const line = expected.lines.find((l) => l.areaCode === COMMUNE)!;
+    expect(line.dosesToAllocate).toBeGreaterThan(0);
+    await proposal.getByTestId('plan-totals').filter({ hasText: formatNumber(expected.dosesToAllocate) }).waitFor();
+    await proposal.getByRole('row').filter({ hasText: line.areaName }).filter({ hasText: formatNumber(line.dosesToAllocate) }).first().waitFor();
+    await expect(proposal.getByTestId('plan-lines').locator('tbody tr').count()).resolves.toBe(expected.lines.length);
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'vaccination-allocation-proposal.png'), fullPage: true });
+
+    // Store, then approve.
+    await admin.getByRole('button', { name: 'Lưu kế hoạch' }).click();
+    await admin.waitForURL(/\/vaccination\/allocation-plans\/[0-9a-f-]{36}$/);
+    const planId = admin.url().split('/').pop()!;
+    await admin.getByTestId('plan-status').filter({ hasText: 'Đề xuất' }).waitFor();
+    await admin.getByRole('button', { name: 'Phê duyệt' }).click();
+    await admin.getByTestId('plan-status').filter({ hasText: 'Đã phê duyệt' }).waitFor();
+    const stored = await call<Plan>(admin, 'GET', `/api/vaccination/allocation-plans/${planId}`);
+    expect(stored).toMatchObject({ id: planId, status: 'approved', dosesToAllocate: expected.dosesToAllocate });
+    expect(stored.lines).toEqual(expected.lines);
+
+    // From Ba Đình's line: 12 doses of the lot reserved at the province store for Ba Đình's store.
+    await admin.getByRole('button', { name: `Phân bổ cho ${line.areaName}` }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Số lô' }).click();
+    await admin.getByRole('option').filter({ hasText: lot.lotNumber }).click();
+    await dialog.getByRole('combobox', { name: 'Phân bổ cho kho' }).click();
+    await admin.getByRole('option', { name: communeStore.name, exact: true }).click();
+    await dialog.getByRole('textbox', { name: 'Số liều' }).fill('12');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await admin.getByTestId('allocation-done').filter({ hasText: `Đã phân bổ 12 liều cho ${communeStore.name}` }).waitFor();
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'vaccination-allocation-plan.png'), fullPage: true });
+    const held = await call<Stock>(admin, 'GET', `/api/vaccination/stores/${provinceStore.id}/stock`);
+    expect(held.reservations).toContainEqual(expect.objectContaining({ lotId: lot.id, forStoreId: communeStore.id, doses: 12 }));
+    const item = held.items.find((i) => i.lotId === lot.id)!;
+    expect(item).toMatchObject({ onHand: 120, reserved: 12, available: 108 });
+
+    // The list shows the approved plan.
+    await admin.goto(`${baseUrl}/vaccination/allocation-plans`);
+    await admin.getByTestId('allocation-plans').getByRole('row').filter({ hasText: 'Đã phê duyệt' }).filter({ hasText: formatNumber(expected.dosesToAllocate) }).first().waitFor();
+
+    // The stock page: reserved and available for the lot, the reservation, and 5 doses released from it.
+    await admin.goto(`${baseUrl}/vaccination/supply`);
+    await admin.getByRole('combobox', { name: 'Kho' }).click();
+    await admin.getByRole('option').filter({ hasText: provinceStore.name }).click();
+    const row = admin.getByRole('row').filter({ hasText: lot.lotNumber }).first();
+    await row.waitFor();
+    const cell = async (n: number) => (await row.getByRole('cell').nth(n).innerText()).trim();
+    await expect.poll(() => cell(4)).toBe('12');
+    expect(await cell(5)).toBe(formatNumber(108));
+    const reservation = admin.getByTestId('stock-reservations').getByRole('row').filter({ hasText: communeStore.name });
+    await reservation.getByRole('button', { name: 'Trả lại phân bổ' }).click();
+    await expect(dialog.getByRole('checkbox').isChecked()).resolves.toBe(true);
+    await dialog.getByRole('textbox', { name: 'Số liều' }).fill('5');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => cell(4)).toBe('7');
+    await reservation.filter({ hasText: '7' }).waitFor();
+    const after = await call<Stock>(admin, 'GET', `/api/vaccination/stores/${provinceStore.id}/stock`);
+    expect(after.reservations.filter((r) => r.lotId === lot.id)).toEqual([expect.objectContaining({ forStoreId: communeStore.id, doses: 7 })]);
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'vaccination-allocation-stock.png'), fullPage: true });
+
+    // The lot's trace names the allocations, with the receiving store, and nets them in the totals.
+    await admin.goto(`${baseUrl}/vaccination/lots/${lot.id}`);
+    await admin.getByText(`giữ 12 liều cho ${communeStore.name}`).waitFor();
+    await admin.getByText(`bớt 5 liều đã giữ cho ${communeStore.name}`).waitFor();
+    const header = await admin.getByRole('columnheader').allInnerTexts();
+    const provinceRow = admin.getByRole('row').filter({ hasText: provinceStore.name }).first();
+    expect(await provinceRow.getByRole('cell').nth(header.indexOf('Phân bổ')).innerText()).toBe('7');
+  });
+
+  it('shows adult coverage on the dashboard, splits doses per day by vaccine, and lists a serious adverse event with its CSV', { timeout: 120_000 }, async () => {
+    // A serious adverse event after one of the tests' doses (onset now, so in the dashboard's period).
+    expect(dosed.length).toBeGreaterThan(0);
+    const history = await call<{ doses: { id: string }[] }>(staff, 'GET', `/api/vaccination/people/${dosed[0]!.id}/history`);
+    const event = await call<{ id: string }>(staff, 'POST', '/api/vaccination/adverse-events', {
+      id: crypto.randomUUID(), doseId: history.doses[0]!.id, onsetAt: new Date().toISOString(), symptoms: ['anaphylaxis'], serious: true, seriousCriteria: ['life_threatening'],
+      severity: 'severe', outcome: 'recovering',
+    });
+
+    await admin.goto(`${baseUrl}/reports`);
+    const coverage = admin.getByTestId('adult-coverage');
+    await coverage.waitFor({ timeout: 30_000 });
+    const today = vnNow().slice(0, 10);
+    const from = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    const d = await call<{ totals: { adults18PlusAtLeastOneDosePct: number | null; population18Plus: number | null } }>(admin, 'GET', `/api/reports/dashboard?from=${from}&to=${today}`);
+    expect(d.totals.population18Plus).toBeGreaterThan(0);
+    expect(d.totals.adults18PlusAtLeastOneDosePct).toBeGreaterThan(0);
+    await expect.poll(() => coverage.innerText()).toBe(`${formatNumber(d.totals.adults18PlusAtLeastOneDosePct!)}%`);
+
+    // Doses per day by vaccine: the split report is asked for.
+    const split = admin.waitForResponse((r) => r.url().includes('/api/reports/doses?') && r.url().includes('split=vaccine') && r.status() === 200);
+    await admin.getByRole('radiogroup', { name: 'Chia theo' }).getByText('Vắc xin', { exact: true }).click();
+    const rows = ((await (await split).json()) as { rows: { vaccine: string; doses: number }[] }).rows;
+    expect(rows.some((r) => r.vaccine === 'pfizer' && r.doses > 0)).toBe(true);
+
+    // Serious adverse events: the new one in the table (no names) and in the CSV.
+    const serious = admin.getByTestId('serious-adverse-events');
+    await serious.getByText(event.id).waitFor();
+    const csv = (await download(admin, (await admin.getByRole('link', { name: /^Tải CSV \(tối đa 500 ca/ }).getAttribute('href'))!)).toString('utf8');
+    expect(csv).toContain('Tiêu chí nghiêm trọng');
+    expect(csv).toContain(event.id);
+    expect(csv).not.toContain(dosed[0]!.fullName);
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'vaccination-dashboard-adults.png'), fullPage: true });
+  });
+
+  it('says why a refusal happened: commune staff may not register a lot, and nothing is stored', { timeout: 60_000 }, async () => {
+    const lotNumber = `E2E403${Date.now().toString(36).toUpperCase()}`;
+    await staff.goto(`${baseUrl}/vaccination/lots`);
+    await staff.getByRole('button', { name: '+ Thêm lô' }).click();
+    const dialog = staff.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Vắc xin' }).click();
+    await staff.getByRole('option', { name: 'Pfizer-BioNTech (Comirnaty)' }).click();
+    await dialog.getByRole('textbox', { name: 'Số lô' }).fill(lotNumber);
+    await dialog.getByRole('textbox', { name: 'Hạn dùng' }).fill('31/12/2030');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.getByText('Bạn không có quyền thực hiện thao tác này', { exact: false }).waitFor();
+    await alert.getByTestId('problem-detail').filter({ hasText: 'Lý do: Lots are registered by vaccination staff at country or province level' }).waitFor();
+    const lots = await call<{ items: { lotNumber: string }[] }>(admin, 'GET', '/api/vaccination/lots?limit=500');
+    expect(lots.items.map((l) => l.lotNumber)).not.toContain(lotNumber);
   });
 });
