@@ -21,7 +21,12 @@ export default async function setup(project: TestProject) {
   const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sen-e2e-')), 'pglite');
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'packages/cli/bin/sen.js'), 'start', '--people', '3000'], {
     cwd: REPO,
-    env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', SEN_DATA_DIR: dataDir, SEN_LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    // Every page of every test comes from one address, so the per-address limits (tested in the server's own tests)
+    // are raised here: the whole suite is several times a real user's minute.
+    env: {
+      ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', SEN_DATA_DIR: dataDir, SEN_LOG_LEVEL: 'warn', NODE_ENV: 'development',
+      SEN_RATE_LIMIT_PER_MINUTE: '100000', SEN_LOGIN_ATTEMPTS_PER_15_MIN: '1000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -7,7 +7,10 @@ export default class SummaryReporter implements Reporter {
     let failed = unhandledErrors.length;
     let skipped = 0;
     for (const mod of testModules) {
-      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed += 1; // a file that failed to load
+      // Errors outside any test: a file that failed to load, a beforeAll or afterAll that threw (its tests are then
+      // reported as skipped, which must not read as a pass).
+      failed += mod.errors().length;
+      for (const suite of mod.children.allSuites()) failed += suite.errors().length;
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
