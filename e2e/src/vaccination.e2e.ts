@@ -415,6 +415,9 @@ describe('vaccination staff at a site tablet, in Chromium', () => {
     expect(provinceStore && communeStore).toBeTruthy();
     // Doses of the test's lot at the province store to allocate from.
     await call(admin, 'POST', `/api/vaccination/stores/${provinceStore.id}/receive`, { lotId: lot.id, doses: 120, clientId: `e2e-plan-receive-${lot.id}` });
+    // Ba Đình's demo figures are small and its site vaccinated many of them: a census update gives it a need, so
+    // the plan (split by each commune's own need) has doses for it.
+    await call(admin, 'PUT', `/api/areas/${COMMUNE}/population`, { population: 9000, population18Plus: 7000, population50Plus: 2500 });
 
     // Propose: the table is the server's computation for the province's communes.
     await admin.goto(`${baseUrl}/vaccination/allocation-plans`);

@@ -161,24 +161,35 @@ describe('proposeAllocation', () => {
     { targetPopulation: 2000, dosesGiven: 3000 },
   ];
 
-  it('splits the area need among the children by target population; each child also gets its own need', () => {
+  it('splits the area need among the children by their own needs: none to a child past the goal, none above a need', () => {
     const p = proposeAllocation({ coverageGoalPct: 70, seriesDoses: 2, parent: { targetPopulation: null, dosesGiven: 4000 }, children });
     expect(p).toMatchObject({ targetPopulation: 10_000, dosesGiven: 4000, dosesNeeded: 10_000, dosesToAllocate: 10_000 });
-    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([5000, 3000, 2000]);
     expect(p.children.map((c) => c.dosesNeeded)).toEqual([6000, 4200, 0]);
+    // 10,000 x 6000/10,200 = 5882.35 and x 4200/10,200 = 4117.65: the larger remainder takes the last dose.
+    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([5882, 4118, 0]);
   });
 
   it('uses the area\'s own target population when it has one', () => {
     const p = proposeAllocation({ coverageGoalPct: 50, seriesDoses: 1, parent: { targetPopulation: 12_000, dosesGiven: 0 }, children });
     expect(p.targetPopulation).toBe(12_000);
     expect(p.dosesNeeded).toBe(6000);
-    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([3000, 1800, 1200]);
+    // Needs 1500, 1500, 0 (the third is past 50 %): the area's 6000 go to the two in proportion.
+    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([3000, 3000, 0]);
+  });
+
+  it('falls back to target populations when the area needs doses but none of its children does', () => {
+    const even = [{ targetPopulation: 100, dosesGiven: 200 }, { targetPopulation: 300, dosesGiven: 600 }];
+    const p = proposeAllocation({ coverageGoalPct: 100, seriesDoses: 2, parent: { targetPopulation: 1000, dosesGiven: 800 }, children: even });
+    expect(p.children.map((c) => c.dosesNeeded)).toEqual([0, 0]);
+    expect(p.dosesNeeded).toBe(1200);
+    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([300, 900]);
   });
 
   it('caps the plan by the doses available, rounding so the parts still sum to it', () => {
     const p = proposeAllocation({ coverageGoalPct: 70, seriesDoses: 2, parent: { targetPopulation: null, dosesGiven: 4000 }, children, dosesAvailable: 1001 });
     expect(p.dosesToAllocate).toBe(1001);
-    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([501, 300, 200]);
+    // 1001 x 6000/10,200 = 588.8, x 4200/10,200 = 412.2.
+    expect(p.children.map((c) => c.dosesToAllocate)).toEqual([589, 412, 0]);
     expect(proposeAllocation({ coverageGoalPct: 70, seriesDoses: 2, parent: { targetPopulation: null, dosesGiven: 0 }, children, dosesAvailable: 1e9 }).dosesToAllocate).toBe(14_000);
   });
 

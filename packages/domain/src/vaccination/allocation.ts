@@ -102,8 +102,9 @@ export interface AllocationProposal {
 
 /**
  * A plan for an area: what it needs to reach the goal (capped by the doses available, when given), split among its
- * children in proportion to their target populations. Each child also gets its own need, for the planner to see
- * where the split and the need differ.
+ * children in proportion to their own needs, so a child already past the goal gets nothing and no child gets more
+ * than it needs. When no child needs anything but the area does (its own figures differ from its children's), the
+ * split follows the children's target populations.
  */
 export function proposeAllocation(input: AllocationInput): AllocationProposal {
   if (input.children.length === 0) throw new RangeError('An area without child areas has nothing to split among');
@@ -112,7 +113,8 @@ export function proposeAllocation(input: AllocationInput): AllocationProposal {
   const needed = dosesNeeded({ targetPopulation, coverageGoalPct: input.coverageGoalPct, seriesDoses: input.seriesDoses, dosesGiven: input.parent.dosesGiven });
   if (input.dosesAvailable !== undefined && input.dosesAvailable !== null) assertCount(input.dosesAvailable, 'dosesAvailable');
   const total = input.dosesAvailable === undefined || input.dosesAvailable === null ? needed : Math.min(needed, input.dosesAvailable);
-  const shares = splitLargestRemainder(total, input.children.map((c) => c.targetPopulation));
+  const needs = input.children.map((c) => dosesNeeded({ targetPopulation: c.targetPopulation, coverageGoalPct: input.coverageGoalPct, seriesDoses: input.seriesDoses, dosesGiven: c.dosesGiven }));
+  const shares = splitLargestRemainder(total, needs.some((n) => n > 0) ? needs : input.children.map((c) => c.targetPopulation));
   return {
     targetPopulation,
     dosesGiven: input.parent.dosesGiven,
@@ -121,7 +123,7 @@ export function proposeAllocation(input: AllocationInput): AllocationProposal {
     children: input.children.map((c, i) => ({
       targetPopulation: c.targetPopulation,
       dosesGiven: c.dosesGiven,
-      dosesNeeded: dosesNeeded({ targetPopulation: c.targetPopulation, coverageGoalPct: input.coverageGoalPct, seriesDoses: input.seriesDoses, dosesGiven: c.dosesGiven }),
+      dosesNeeded: needs[i]!,
       dosesToAllocate: shares[i]!,
     })),
   };

@@ -180,7 +180,7 @@ describe('allocation plans', () => {
   const body = (extra: Record<string, unknown> = {}) => ({ areaCode: '01', vaccineCode: 'pfizer', periodFrom: '2030-01-01', periodTo: '2030-01-31', coverageGoalPct: 70, ...extra });
   interface Plan { id: string | null; status: string | null; targetPopulation: number; dosesGiven: number; dosesNeeded: number; dosesToAllocate: number; seriesDoses: number; lines: { areaCode: string; targetPopulation: number; dosesGiven: number; dosesNeeded: number; dosesToAllocate: number }[] }
 
-  it('proposes the province\'s need split among its communes by adult population, and stores nothing', async () => {
+  it('proposes the province\'s need split among its communes by their own needs, and stores nothing', async () => {
     const before = await countRows(t, 'stock_events');
     const plans = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM allocation_plans`.execute(t.conn.db)).rows[0]!.n;
     const p = await ok<Plan>(api(t, staffHN, 'POST', '/api/vaccination/allocation-plans/propose', body()), 200);
@@ -193,8 +193,9 @@ describe('allocation plans', () => {
     expect(p.dosesNeeded).toBe(Math.ceil(total18 * 0.7 * 2) - 10);
     expect(p.dosesToAllocate).toBe(p.dosesNeeded);
     expect(p.lines.map((l) => l.areaCode)).toEqual(communes.map((c) => c.code));
-    const shares = splitLargestRemainder(p.dosesNeeded, communes.map((c) => pops.get(c.code)!));
+    const shares = splitLargestRemainder(p.dosesNeeded, p.lines.map((l) => l.dosesNeeded));
     expect(p.lines.map((l) => l.dosesToAllocate)).toEqual(shares);
+    expect(p.lines.every((l) => l.dosesToAllocate <= l.dosesNeeded)).toBe(true);
     expect(p.lines.reduce((s, l) => s + l.dosesToAllocate, 0)).toBe(p.dosesToAllocate);
     const baDinh = p.lines.find((l) => l.areaCode === BA_DINH)!;
     expect(baDinh).toMatchObject({ targetPopulation: 40_000, dosesGiven: 7, dosesNeeded: 40_000 * 0.7 * 2 - 7 });
