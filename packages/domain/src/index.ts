@@ -6,7 +6,7 @@ export * from './person-match';
 export * from './app-error';
 export * from './people-contract';
 export * from './vaccination/index';
-export { vnDayOf, vnDayStart, vnToday } from './vaccination/calendar';
+export { isCalendarDay, shiftDay, vnDayOf, vnDayStart, vnToday } from './vaccination/calendar';
 export * from './tracing/index';
 export * from './certificates/index';
 export * from './declarations/index';

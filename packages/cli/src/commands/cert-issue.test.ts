@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { listSigners, ensureKeys } from '@sen/certs/node';
 import { verifyHcert } from '@sen/certs';
 import { sql, uuidv7, type Connection } from '@sen/db';
-import { uvciCheckValid, vnDayOf } from '@sen/domain';
+import { shiftDay, uvciCheckValid, vnDayOf } from '@sen/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestConnection } from '../../../../apps/server/src/testing/test-db';
 import { runCertIssue } from './cert-issue';
@@ -55,8 +55,7 @@ describe('sen cert issue', () => {
     expect(printed).toMatchObject({ kind: 'recovery', fr, issued: true });
     const r = await verifyHcert(printed.hc1, { trust: listSigners(dir).map((s) => ({ certificate: s.certificateDer })) });
     expect(r.valid).toBe(true);
-    const addDays = (n: number) => new Date(Date.parse(`${fr}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
-    expect(r.payload?.r?.[0]).toMatchObject({ fr, co: 'VN', df: addDays(11), du: addDays(180), ci: printed.uvci });
+    expect(r.payload?.r?.[0]).toMatchObject({ fr, co: 'VN', df: shiftDay(fr, 11), du: shiftDay(fr, 180), ci: printed.uvci });
     const again: string[] = [];
     await runCertIssue({ person: personId, dir, recovery: fr }, (l) => again.push(l), conn);
     expect(JSON.parse(again[0]!)).toMatchObject({ uvci: printed.uvci, issued: false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, isoDay, vnDayNumber, vnDayOf, vnDayStart, vnToday } from './calendar';
+import { addDays, addMonths, daysBetween, isCalendarDay, isoDay, shiftDay, vnDayNumber, vnDayOf, vnDayStart, vnToday } from './calendar';
 
 describe('calendar days in Viet Nam', () => {
   it('files an instant under the Vietnamese calendar day (UTC+7)', () => {
@@ -16,6 +16,16 @@ describe('calendar days in Viet Nam', () => {
     expect(vnDayOf(vnDayStart('2021-06-02'))).toBe('2021-06-02');
     expect(vnDayOf(new Date(vnDayStart('2021-06-02').getTime() - 1))).toBe('2021-06-01');
     expect(Number.isNaN(vnDayStart('2021-02-30x').getTime())).toBe(true);
+  });
+
+  it('tells real calendar days written YYYY-MM-DD from the rest, and moves them by whole days', () => {
+    for (const day of ['2021-06-01', '2024-02-29', '2000-02-29', '1999-12-31']) expect(isCalendarDay(day), day).toBe(true);
+    for (const text of ['2021-02-29', '1900-02-29', '2021-13-01', '2021-04-31', '2021-6-1', '2021-06-01T00:00', ' 2021-06-01', '', 'yesterday']) expect(isCalendarDay(text), text).toBe(false);
+    expect(shiftDay('2021-02-27', 2)).toBe('2021-03-01');
+    expect(shiftDay('2024-02-28', 1)).toBe('2024-02-29');
+    expect(shiftDay('2021-01-01', -1)).toBe('2020-12-31');
+    expect(shiftDay('2021-06-01', 0)).toBe('2021-06-01');
+    expect(shiftDay('2021-01-01', 3652)).toBe('2031-01-01'); // ten years with two leap days
   });
 
   it('counts whole calendar days, not elapsed hours', () => {

@@ -52,3 +52,15 @@ export function addMonths(at: Date, months: number): Date {
 export function isoDay(text: string): Date {
   return new Date(`${text}T00:00:00Z`);
 }
+
+/** Whether text is a day that exists, written YYYY-MM-DD ("2021-02-29" and "2021-2-1" are not). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = isoDay(text);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** An ISO day moved by whole days: shiftDay("2021-02-27", 2) is "2021-03-01" (a calendar day has no time zone). */
+export function shiftDay(day: string, days: number): string {
+  return new Date(isoDay(day).getTime() + days * DAY_MS).toISOString().slice(0, 10);
+}

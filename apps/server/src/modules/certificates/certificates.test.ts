@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findRevocation, decodeHcert, prepareTrust, verifyHcert, verifyTrustList, type Dcc } from '@sen/certs';
 import { listSigners, loadRootCertificate } from '@sen/certs/node';
 import { sql } from '@sen/db';
-import { uvciCheckValid, vnDayOf, vnToday } from '@sen/domain';
+import { shiftDay, uvciCheckValid, vnDayOf, vnToday } from '@sen/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs } from '../../testing/test-app';
 import { bulkIssue } from './bulk-issue';
@@ -380,7 +380,7 @@ describe.skipIf(!hasTools)('PDF certificate read by an independent QR decoder (z
     const rec = await ok<{ issued: { id: string } }>(call(t, cookies.national!, 'POST', `/api/people/${p}/recovery-certificates`, { firstPositiveOn: fr }), 201);
     const recText = await textOf(`/api/certificates/${rec.issued.id}/pdf`);
     const vi = (iso: string) => iso.split('-').reverse().join('/');
-    const plus = (n: number) => new Date(Date.parse(`${fr}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
+    const plus = (n: number) => shiftDay(fr, n);
     expect(recText).toContain('CHỨNG NHẬN KHỎI BỆNH COVID-19');
     expect(recText).toContain('Hoàng Văn Tấn'); // issued after the edit: the name as it is now
     expect(recText).toContain(vi(fr));

@@ -1,6 +1,7 @@
 import { listSigners } from '@sen/certs/node';
 import { verifyHcert, vnDate } from '@sen/certs';
 import { sql } from '@sen/db';
+import { shiftDay } from '@sen/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_JOBS } from '../../jobs';
 import { signInAs } from '../../testing/test-app';
@@ -15,7 +16,6 @@ let t: T;
 let national: string;
 let lab: string;
 const DAY = 86400_000;
-const dayOffset = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const recover = (cookie: string, personId: string, body: unknown) => call(t, cookie, 'POST', `/api/people/${personId}/recovery-certificates`, body);
 const hcertOf = async (id: string) => (await t.conn.db.selectFrom('certificates').select('hcert').where('id', '=', id).executeTakeFirstOrThrow()).hcert;
 
@@ -34,13 +34,13 @@ describe('recovery certificates', () => {
     const p = await createPerson(t, national, BA_DINH, { fullName: 'Trương Thị Hồng Đào', birthDate: '1979' });
     const out = await ok<RecoveryOut>(recover(lab, p, { firstPositiveOn: fr }), 201);
     expect(out.issued).toMatchObject({ kind: 'recovery', eventOn: fr, status: 'valid', doseId: null });
-    expect(out.issued!.expiresAt).toBe(new Date(`${dayOffset(fr, 181)}T00:00:00+07:00`).toISOString());
+    expect(out.issued!.expiresAt).toBe(new Date(`${shiftDay(fr, 181)}T00:00:00+07:00`).toISOString());
     const hc1 = await hcertOf(out.issued!.id);
     const r = await verifyHcert(hc1, { trust: listSigners(t.keysDir).map((s) => ({ certificate: s.certificateDer })) });
     expect(r.valid).toBe(true);
-    expect(r.payload).toMatchObject({ nam: { fn: 'Trương', fnt: 'TRUONG' }, dob: '1979', r: [{ tg: '840539006', fr, co: 'VN', is: 'Ministry of Health of Viet Nam', df: dayOffset(fr, 11), du: dayOffset(fr, 180), ci: out.issued!.uvci }] });
+    expect(r.payload).toMatchObject({ nam: { fn: 'Trương', fnt: 'TRUONG' }, dob: '1979', r: [{ tg: '840539006', fr, co: 'VN', is: 'Ministry of Health of Viet Nam', df: shiftDay(fr, 11), du: shiftDay(fr, 180), ci: out.issued!.uvci }] });
     const deps = { db: t.conn.db, config: t.config, jobs: NO_JOBS };
-    const at = async (n: number) => (await verifyForCheckpoint(deps, hc1, new Date(`${dayOffset(fr, n)}T08:00:00+07:00`))).valid;
+    const at = async (n: number) => (await verifyForCheckpoint(deps, hc1, new Date(`${shiftDay(fr, n)}T08:00:00+07:00`))).valid;
     expect([await at(10), await at(11), await at(180), await at(181)]).toEqual([false, true, true, false]);
     expect(await countRows(t, 'audit_log', sql`action = 'certificate.issue' AND entity_id = ${out.issued!.id}`)).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { sql } from '@sen/db';
-import { maskName, qrColour, vnToday, type DoseRecord } from '@sen/domain';
+import { isCalendarDay, maskName, qrColour, vnToday, type DoseRecord } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
 import { activeCatalog } from '../vaccination/catalog-store';
@@ -38,9 +38,7 @@ export interface VisitorList {
  */
 export async function listVisitors(deps: Deps, ctx: RequestContext, venueId: string, date?: string, now: Date = new Date()): Promise<VisitorList> {
   const day = date ?? vnToday(now);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
-    throw venueFieldError('invalid_date', 'date', 'Give a day as YYYY-MM-DD');
-  }
+  if (!isCalendarDay(day)) throw venueFieldError('invalid_date', 'date', 'Give a day as YYYY-MM-DD');
   const venue = await loadVenueFor(deps.db, ctx, venueId, 'operate');
   const range = sql`c.venue_id = ${venue.id} AND c.checked_in_at >= sen_vn_day_start(${day}::date) AND c.checked_in_at < sen_vn_day_start(${day}::date + 1)`;
   const rows = await sql<{ id: string; person_id: string | null; full_name: string | null; checked_in_at: Date; checked_out_at: Date | null; source: string }>`

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
-import { vnToday } from '@sen/domain';
+import { shiftDay, vnToday } from '@sen/domain';
 import { BODY_LIMIT } from '../../app';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { api, auditRows, BA_DINH, createPerson, NGOC_HA, THU_DAU_MOT } from '../people/people.fixtures';
@@ -18,8 +18,7 @@ let t: TestApp;
 const c: Record<string, string> = {};
 const id: Record<string, string> = {};
 const uuid = () => crypto.randomUUID();
-const DAY = 86_400_000;
-const day = (offset: number) => new Date(Date.parse(`${vnToday()}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10);
+const day = (offset: number) => shiftDay(vnToday(), offset);
 
 beforeAll(async () => {
   t = await createTestApp();

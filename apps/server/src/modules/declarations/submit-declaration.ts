@@ -1,5 +1,5 @@
 import { sql, uuidv7, type DB, type Transaction } from '@sen/db';
-import { badRequest, conflict, declarationWarnings, DECLARATION_RULE_VERSION, toNfc, vnToday, type AppError, type RiskArea, type TravelOrigin } from '@sen/domain';
+import { badRequest, conflict, declarationWarnings, DECLARATION_RULE_VERSION, isCalendarDay, shiftDay, toNfc, vnToday, type AppError, type RiskArea, type TravelOrigin } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { requireActor } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
@@ -11,18 +11,12 @@ import type { PersonRow } from '../people/repo';
 import { declarationView, findDeclaration, type Declaration } from './declarations-repo';
 import type { DeclarationInput } from './schemas';
 
-const DAY_MS = 86_400_000;
-
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-}
 function fieldError(code: string, field: string, message: string): AppError {
   return badRequest(code, `${field}: ${message}`, { field, errors: [{ field, message }] });
 }
 /** A real calendar day within [earliest, latest]. */
 function checkDay(day: string, field: string, earliest: string, latest: string, what: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day) throw fieldError('invalid_date', field, 'Not a calendar day');
+  if (!isCalendarDay(day)) throw fieldError('invalid_date', field, 'Not a calendar day');
   if (day > latest) throw fieldError('date_in_future', field, `${what} cannot be after ${latest}`);
   if (day < earliest) throw fieldError('date_too_old', field, `${what} cannot be before ${earliest}`);
   return day;
@@ -46,18 +40,18 @@ async function prepare(trx: Transaction<DB>, input: DeclarationInput, today: str
   const exposures = [...new Set(input.exposures)];
   switch (input.kind) {
     case 'daily': {
-      const declaredFor = checkDay(input.declaredFor ?? today, 'declaredFor', addDays(today, -1), today, 'A daily declaration');
+      const declaredFor = checkDay(input.declaredFor ?? today, 'declaredFor', shiftDay(today, -1), today, 'A daily declaration');
       const travelledFrom = [];
       const origins: TravelOrigin[] = [];
       for (const [i, t] of input.travelledFrom.entries()) {
-        const on = checkDay(t.on, `travelledFrom.${i}.on`, addDays(today, -14), today, 'Travel in the last 14 days');
+        const on = checkDay(t.on, `travelledFrom.${i}.on`, shiftDay(today, -14), today, 'Travel in the last 14 days');
         origins.push({ areaPath: await areaPath(trx, t.areaCode, `travelledFrom.${i}.areaCode`), on });
         travelledFrom.push({ areaCode: t.areaCode, on });
       }
       return { declaredFor, answers: { exposures, travelledFrom }, origins, destinationPath: null };
     }
     case 'domestic_travel': {
-      const travelDate = checkDay(input.travelDate, 'travelDate', addDays(today, -30), addDays(today, 30), 'The travel date');
+      const travelDate = checkDay(input.travelDate, 'travelDate', shiftDay(today, -30), shiftDay(today, 30), 'The travel date');
       if (input.fromAreaCode === input.toAreaCode) throw fieldError('same_area', 'toAreaCode', 'The destination is the same as the origin');
       const fromPath = await areaPath(trx, input.fromAreaCode, 'fromAreaCode');
       const toPath = await areaPath(trx, input.toAreaCode, 'toAreaCode');
@@ -70,7 +64,7 @@ async function prepare(trx: Transaction<DB>, input: DeclarationInput, today: str
       };
     }
     case 'entry': {
-      const arrivalDate = checkDay(input.arrivalDate, 'arrivalDate', addDays(today, -30), addDays(today, 30), 'The arrival date');
+      const arrivalDate = checkDay(input.arrivalDate, 'arrivalDate', shiftDay(today, -30), shiftDay(today, 30), 'The arrival date');
       if (input.country === 'VN') throw fieldError('invalid_country', 'country', 'An entry declaration is for arrivals from abroad');
       const destinationPath = await areaPath(trx, input.destinationCommuneCode, 'destinationCommuneCode', true);
       const flightOrVehicle = toNfc(input.flightOrVehicle).trim();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql, type Database } from '@sen/db';
-import { badRequest, CATALOG_VERSIONS, notFound, vnToday } from '@sen/domain';
+import { badRequest, CATALOG_VERSIONS, isCalendarDay, notFound, shiftDay, vnToday } from '@sen/domain';
 import type { RequestContext } from '../../context';
 import { scopePaths } from '../access/authorize';
 
@@ -9,10 +9,7 @@ export const MAX_RANGE_DAYS = 3660;
 /** The default start: the national campaign began on 8 March 2021. */
 const CAMPAIGN_START = '2021-01-01';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Give a date as YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, 'Not a calendar date');
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Give a date as YYYY-MM-DD').refine(isCalendarDay, 'Not a calendar date');
 
 const VACCINE_CODES = [...new Set(CATALOG_VERSIONS.flatMap((v) => v.vaccines.map((x) => x.code)))];
 
@@ -46,10 +43,6 @@ export interface ReportScope {
 
 const dayMs = 86_400_000;
 
-export function addDays(day: string, n: number): string {
-  return new Date(new Date(`${day}T00:00:00Z`).getTime() + n * dayMs).toISOString().slice(0, 10);
-}
-
 /**
  * Resolves filters against the caller's reports:read jurisdiction. An area outside it answers 404 (as any
  * out-of-jurisdiction read); without an area the report covers the whole jurisdiction. Default period: the
@@ -58,7 +51,7 @@ export function addDays(day: string, n: number): string {
 export async function resolveScope(db: Database, ctx: RequestContext, input: ReportFiltersIn, scope: 'reports:read' | 'vaccination:read' = 'reports:read'): Promise<ReportScope> {
   const grants = scopePaths(ctx, scope);
   const to = input.to ?? vnToday();
-  const from = input.from ?? [CAMPAIGN_START, addDays(to, -MAX_RANGE_DAYS)].sort().at(-1)!;
+  const from = input.from ?? [CAMPAIGN_START, shiftDay(to, -MAX_RANGE_DAYS)].sort().at(-1)!;
   if (from > to) throw badRequest('invalid_period', 'from: The start of the period is after its end', { errors: [{ field: 'querystring.from', message: 'The start of the period is after its end' }] });
   if ((Date.parse(to) - Date.parse(from)) / dayMs > MAX_RANGE_DAYS) {
     throw badRequest('invalid_period', `to: A report covers at most ${MAX_RANGE_DAYS} days`, { errors: [{ field: 'querystring.to', message: `A report covers at most ${MAX_RANGE_DAYS} days` }] });

@@ -1,8 +1,8 @@
 import { sql } from '@sen/db';
-import { vnToday, wastage } from '@sen/domain';
+import { shiftDay, vnToday, wastage } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { readCounts } from './counts';
-import { addDays, resolveScope, type ReportFiltersIn } from './filters';
+import { resolveScope, type ReportFiltersIn } from './filters';
 import { col, table, type ReportTable } from './table';
 
 const DISCARD_REASONS = ['opened_vial', 'closed_vial', 'expired', 'cold_chain', 'damaged'] as const;
@@ -50,7 +50,7 @@ export async function stockReport(deps: Deps, ctx: RequestContext, input: Report
   ]);
   const today = vnToday();
   const [recent, given] = await Promise.all([
-    readCounts(deps.db, { metric: 'lot_doses', scope: { ...scope, from: addDays(today, -(SUPPLY_WINDOW_DAYS - 1)), to: today }, areas: 'root', groups: ['dim1'], where: { dim2: scope.vaccine ?? undefined } }),
+    readCounts(deps.db, { metric: 'lot_doses', scope: { ...scope, from: shiftDay(today, -(SUPPLY_WINDOW_DAYS - 1)), to: today }, areas: 'root', groups: ['dim1'], where: { dim2: scope.vaccine ?? undefined } }),
     readCounts(deps.db, { metric: 'lot_doses', scope, areas: 'root', groups: ['dim1'], where: { dim2: scope.vaccine ?? undefined } }),
   ]);
   const key = (root: string, lot: string) => `${root}|${lot}`;

@@ -1,6 +1,6 @@
 import { uuidv7, type DB, type Selectable, type Transaction } from '@sen/db';
 import type { schema } from '@sen/db';
-import { vnDayOf } from '@sen/domain';
+import { displayPartialDateVi, vnDayOf } from '@sen/domain';
 import type { z } from 'zod';
 import type { RequestContext } from '../../context';
 import { enqueueNotification } from '../notifications/enqueue-notification';
@@ -29,14 +29,12 @@ export interface NewContact {
 
 export const CONTACT_TEMPLATE = 'tracing.contact';
 
-/** Day in Viet Nam as people there write it (dd/mm/yyyy). */
-const vnDate = (d: Date) => vnDayOf(d).split('-').reverse().join('/');
 
 /**
  * The message to a confirmed contact: when and where, never who. Vietnamese (the en text is for the outbox viewer).
  */
 export function contactMessage(exposure: Date, venueName: string | null): Record<string, string> {
-  const day = vnDate(exposure);
+  const day = displayPartialDateVi(vnDayOf(exposure)); // dd/mm/yyyy, as people in Viet Nam write it
   const where = venueName ? ` tại ${venueName}` : '';
   return {
     exposureDate: day,

@@ -1,12 +1,13 @@
 import { sql, uuidv7, type Database, type Transaction, type DB } from '@sen/db';
 import {
-  compareInvitationCandidates, conflict, evaluateDose, nextDoseDue, type CatalogVersion, type DoseRecord, type InvitationCandidate,
+  compareInvitationCandidates, conflict, displayPartialDateVi, evaluateDose, nextDoseDue, type CatalogVersion, type DoseRecord, type InvitationCandidate,
 } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { recordAudit } from '../access/record-audit';
 import { enqueueNotification } from '../notifications/enqueue-notification';
 import { activeCatalog } from './catalog-store';
 import { loadSessionFor, type SessionRow } from './sessions-repo';
+import { vnLocal } from './sites-repo';
 
 type Db = Database | Transaction<DB>;
 
@@ -28,9 +29,8 @@ function sessionVaccines(catalog: CatalogVersion, products: readonly string[]): 
   return products.map((p) => catalog.vaccines.find((v) => v.dcc.mp === p || v.code === p)?.code).filter((c): c is string => c !== undefined);
 }
 
-const VN_OFFSET_MS = 7 * 3_600_000;
-const vnTime = (d: Date) => new Date(d.getTime() + VN_OFFSET_MS).toISOString().slice(11, 16);
-const vnDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+/** Viet Nam wall-clock time (HH:MM) of an instant. */
+const vnTime = (d: Date) => vnLocal(d).slice(11);
 
 /**
  * The people a session could invite: open registrations for its site or commune (whose preferred date is not after
@@ -126,7 +126,7 @@ export async function generateInvitations(deps: Deps, ctx: RequestContext, sessi
     eligible.sort(compareInvitationCandidates);
     const chosen = eligible.slice(0, room);
     const site = await trx.selectFrom('vaccination_sites').select(['name', 'address']).where('id', '=', session.site_id).executeTakeFirstOrThrow();
-    const base = { sessionDate: vnDate(session.session_date), startTime: vnTime(startsAt), endTime: vnTime(new Date(session.ends_at)), siteName: site.name, ...(site.address ? { siteAddress: site.address } : {}) };
+    const base = { sessionDate: displayPartialDateVi(session.session_date), startTime: vnTime(startsAt), endTime: vnTime(new Date(session.ends_at)), siteName: site.name, ...(site.address ? { siteAddress: site.address } : {}) };
     for (const c of chosen) {
       await trx.insertInto('vaccination_invitations').values({
         id: uuidv7(), session_id: sessionId, person_id: c.personId, registration_id: c.row.registration_id, target_entry_id: c.row.target_entry_id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql, type Database, type Transaction, type DB } from '@sen/db';
-import { AppError, conflict, findVaccine, forbidden, notFound, vnToday } from '@sen/domain';
+import { AppError, conflict, findVaccine, forbidden, notFound, shiftDay, vnToday } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { canAccessArea, jurisdictionSql, requireActor, scopePaths } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
@@ -82,7 +82,7 @@ async function createRegistration(deps: Deps, ctx: RequestContext, personId: str
   }
   if (input.preferredDate) {
     const today = vnToday();
-    const limit = new Date(Date.parse(`${today}T00:00:00Z`) + 366 * 86_400_000).toISOString().slice(0, 10);
+    const limit = shiftDay(today, 366);
     if (input.preferredDate < today) throw fieldError('date_in_past', 'preferredDate', 'The preferred date is in the past');
     if (input.preferredDate > limit) throw fieldError('date_too_far', 'preferredDate', 'The preferred date is more than a year ahead');
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@sen/db';
-import { vnToday } from '@sen/domain';
+import { shiftDay, vnToday } from '@sen/domain';
 import { createTestApp, signInAs, type TestApp } from '../../testing/test-app';
 import { activeCatalog, catalogByVersion } from './catalog-store';
 import { PRIORITY_GROUPS_2021 } from './priority-groups-seed';
@@ -15,7 +15,7 @@ let citizen: string;
 const put = (cookie: string | null, payload: unknown) => t.app.inject({ method: 'PUT', url: '/api/vaccination/priority-groups', headers: cookie ? { cookie } : {}, payload: payload as object });
 
 /** Viet Nam days from today: a new catalog version may not start in the past. */
-const dayFromToday = (n: number) => new Date(Date.parse(`${vnToday()}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const dayFromToday = (n: number) => shiftDay(vnToday(), n);
 
 interface VersionT { version: number; validFrom: string; vaccines: { code: string; minAgeYears: number; minIntervalDays: number }[]; booster: { maxBoosters: number } | null }
 

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql, uuidv7 } from '@sen/db';
 import { vnDayOf } from '@sen/domain';
 import { signInAs, type TestApp } from '../../testing/test-app';
+import { vnLocal } from './sites-repo';
 import { api, BA_DINH, createStore, NGOC_HA, ok } from './vaccination.fixtures';
 
 export const uuid = () => crypto.randomUUID();
@@ -10,7 +11,7 @@ export const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
 /** The Viet Nam day n days ago. */
 export const vnDayAgo = (n: number) => vnDayOf(daysAgo(n));
 /** Viet Nam local YYYY-MM-DDTHH:MM for an instant. */
-export const local = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16);
+export const local = vnLocal;
 
 export type Call = (cookie: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
 
