@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../../context';
+import { csvDownload } from '../../lib/csv';
 import { requireScope } from '../../plugins/auth';
 import { adverseReport } from './adverse-report';
 import { SeriousEventsIn, seriousAdverseEvents } from './adverse-serious';
@@ -15,7 +16,7 @@ import { ReportFilters } from './filters';
 import { LotDosesIn, lotDoses } from './lot-doses';
 import { screeningsReport } from './screenings-report';
 import { stockReport } from './stock-report';
-import { csvDownload, sendTable } from './table';
+import { sendTable } from './table';
 
 /**
  * Live reports (issue 3 item 9). Every table answers JSON, or CSV with `?format=csv` or `Accept: text/csv`.

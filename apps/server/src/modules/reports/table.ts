@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSV_BOM, csvDownload, csvRow, type CsvValue } from '../../lib/csv';
 import type { AreaRef, ReportScope } from './filters';
 
 export interface Column {
@@ -6,7 +7,7 @@ export interface Column {
   vi: string;
   en: string;
 }
-export type Cell = string | number | null;
+export type Cell = CsvValue;
 
 /** Every report is a table: JSON for the dashboard, CSV for spreadsheets. */
 export interface ReportTable {
@@ -24,34 +25,18 @@ export function table(report: string, scope: ReportScope, columns: Column[], row
 
 export const col = (key: string, vi: string, en: string): Column => ({ key, vi, en });
 
-function csvCell(v: Cell): string {
-  if (v === null) return '';
-  let s = String(v);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet: quote it as text.
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * The start of every CSV export (RFC 4180, CRLF): a UTF-8 byte order mark, so Excel opens Vietnamese text
- * correctly, and a header row naming each column in Vietnamese with the English in brackets.
- */
+/** The start of a report as CSV (lib/csv.ts): the byte order mark and a header row naming each column in Vietnamese with the English in brackets. */
 export function csvHead(columns: Column[]): string {
-  return `\uFEFF${columns.map((c) => csvCell(`${c.vi} (${c.en})`)).join(',')}\r\n`;
+  return CSV_BOM + csvRow(columns.map((c) => `${c.vi} (${c.en})`));
 }
 
-/** One data row of a CSV export, CRLF included. */
+/** One data row of a report as CSV, CRLF included. */
 export function csvLine(columns: Column[], row: Record<string, Cell>): string {
-  return `${columns.map((c) => csvCell(row[c.key] ?? null)).join(',')}\r\n`;
+  return csvRow(columns.map((c) => row[c.key] ?? null));
 }
 
 export function toCsv(t: ReportTable): string {
   return csvHead(t.columns) + t.rows.map((row) => csvLine(t.columns, row)).join('');
-}
-
-/** Marks a reply as a CSV file to download under `fileName`. */
-export function csvDownload(reply: FastifyReply, fileName: string): FastifyReply {
-  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${fileName}"`);
 }
 
 export function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {

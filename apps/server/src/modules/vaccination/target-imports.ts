@@ -2,6 +2,7 @@ import { uuidv7 } from '@sen/db';
 import { mapTargetHeaders, notFound, TARGET_COLUMNS } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { NO_JOBS } from '../../jobs';
+import { CSV_BOM, csvRow } from '../../lib/csv';
 import { requireActor } from '../access/authorize';
 import { recordAudit } from '../access/record-audit';
 import { fileProblem, readTargetFile, type TargetFileFormat } from './target-file';
@@ -100,24 +101,18 @@ export async function getTargetImport(deps: Deps, ctx: RequestContext, id: strin
   };
 }
 
-/** A cell of our CSV: quoted, and never starting with a character a spreadsheet would run as a formula. */
-function csvCell(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
 /** The rows that failed, as CSV (UTF-8 with BOM so spreadsheet programs show Vietnamese correctly). */
 export async function targetImportErrorsCsv(deps: Deps, ctx: RequestContext, id: string): Promise<string> {
   const imp = await loadOwnImport(deps, ctx, id);
   const rows = await deps.db.selectFrom('target_import_errors').select(['row_number', 'column_name', 'problem', 'message']).where('import_id', '=', id).orderBy('row_number').orderBy('column_name').execute();
-  const lines = [['Dòng / Row', 'Cột / Column', 'Mã lỗi / Code', 'Mô tả / Problem'].map(csvCell).join(',')];
+  // Every cell quoted, as this file has always been written.
+  let csv = CSV_BOM + csvRow(['Dòng / Row', 'Cột / Column', 'Mã lỗi / Code', 'Mô tả / Problem'], 'always');
   for (const r of rows) {
     const column = r.column_name && r.column_name in TARGET_COLUMNS ? TARGET_COLUMNS[r.column_name as keyof typeof TARGET_COLUMNS].vi : r.column_name;
-    lines.push([r.row_number, column, r.problem, r.message].map(csvCell).join(','));
+    csv += csvRow([r.row_number, column, r.problem, r.message], 'always');
   }
   await recordAudit(deps.db, ctx, { action: 'target_import.errors.read', entityType: 'target_import', entityId: imp.id, details: { rows: rows.length } });
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csv;
 }
 
 export async function listMyTargetImports(deps: Deps, ctx: RequestContext, listId: string) {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, TARGET_COLUMNS } from '@sen/domain';
 import type { Deps } from '../../context';
+import { csvDownload } from '../../lib/csv';
 import { problem, sendProblem } from '../../plugins/errors';
 import { requireAnyScope, requireScope, requireSignedIn } from '../../plugins/auth';
 import { CatalogVersionIn, createCatalogVersion, getCatalogVersion, listCatalogVersions } from './catalog-versions';
@@ -152,7 +153,7 @@ export async function vaccinationTargetsRoutes(app: FastifyInstance, deps: Deps)
     preValidation: write,
   }, async (request, reply) => {
     const csv = await targetImportErrorsCsv(deps, request.ctx, request.params.id);
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${request.params.id}-errors.csv"`).send(csv);
+    return csvDownload(reply, `import-${request.params.id}-errors.csv`).send(csv);
   });
 
   r.post('/api/vaccination/registrations/me', {
