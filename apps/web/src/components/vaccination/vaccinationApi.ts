@@ -761,10 +761,5 @@ export interface LotDosesPage extends ReportTable {
 }
 export const lotDoses = (lotId: string, query: { after?: string; limit?: number }, signal?: AbortSignal) =>
   request<LotDosesPage>('GET', `/api/reports/lots/${enc(lotId)}/doses`, { query, signal });
-/** The same page as CSV, for the browser to download with the session cookie. */
-export function lotDosesCsvUrl(lotId: string, query: { after?: string; limit?: number }): string {
-  const usp = new URLSearchParams({ format: 'csv' });
-  if (query.after) usp.set('after', query.after);
-  if (query.limit) usp.set('limit', String(query.limit));
-  return `/api/reports/lots/${enc(lotId)}/doses?${usp.toString()}`;
-}
+/** Every dose given from the lot as one CSV (a recall's call list), for the browser to download with the session cookie. */
+export const lotDosesExportUrl = (lotId: string): string => `/api/reports/lots/${enc(lotId)}/doses/export`;

@@ -302,9 +302,8 @@ function LotTrace() {
 }
 
 const DOSES_PAGE = 100;
-const CSV_PAGE = 1000;
 
-/** The doses given from the lot and who received them (a recall's call list), a page at a time, with the page as CSV. */
+/** The doses given from the lot and who received them (a recall's call list), a page at a time, and all of them as one CSV. */
 function LotDoses({ lotId }: { lotId: string }) {
   const { t } = useTranslation();
   // Cursors of the pages seen so far: the server pages by the last dose id, so going back is going to a known cursor.
@@ -321,8 +320,8 @@ function LotDoses({ lotId }: { lotId: string }) {
     <Card withBorder padding={0}>
       <Group justify="space-between" p="sm">
         <Text fw={600}>{t('vaccination.lots.doses')}</Text>
-        <Anchor href={v.lotDosesCsvUrl(lotId, { ...(after ? { after } : {}), limit: CSV_PAGE })} download size="sm" data-testid="lot-doses-csv">
-          {t('vaccination.lots.dosesCsv', { n: formatNumber(CSV_PAGE) })}
+        <Anchor href={v.lotDosesExportUrl(lotId)} download size="sm" data-testid="lot-doses-csv">
+          {t('vaccination.lots.dosesCsv')}
         </Anchor>
       </Group>
       {page.isPending ? (
