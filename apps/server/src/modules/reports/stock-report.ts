@@ -1,5 +1,5 @@
 import { sql } from '@sen/db';
-import { shiftDay, vnToday, wastage } from '@sen/domain';
+import { shiftDay, vnDayOf, vnToday, wastage } from '@sen/domain';
 import type { Deps, RequestContext } from '../../context';
 import { readCounts } from './counts';
 import { resolveScope, type ReportFiltersIn } from './filters';
@@ -74,7 +74,7 @@ export async function stockReport(deps: Deps, ctx: RequestContext, input: Report
   const areaByPath = new Map(scope.roots.map((r) => [r.path, r]));
   return table('stock', scope, [
     col('areaCode', 'Mã địa bàn', 'Area code'), col('area', 'Địa bàn', 'Area'), col('vaccine', 'Vắc xin', 'Vaccine'), col('lotNumber', 'Số lô', 'Lot number'),
-    col('expiry', 'Hạn dùng', 'Expiry'), col('recalled', 'Đã thu hồi', 'Recalled'), col('onHand', 'Tồn kho (liều)', 'On hand (doses)'),
+    col('expiry', 'Hạn dùng', 'Expiry'), col('recalledOn', 'Ngày thu hồi', 'Recalled on'), col('onHand', 'Tồn kho (liều)', 'On hand (doses)'),
     col('reserved', 'Đã phân bổ, chưa xuất (liều)', 'Allocated, not shipped (doses)'),
     col('dosesLast7Days', 'Liều đã tiêm 7 ngày qua', 'Doses given, last 7 days'), col('daysOfSupply', 'Số ngày đủ dùng', 'Days of supply'),
     col('issued', 'Đã cấp cho buổi tiêm (đã đóng)', 'Issued to closed sessions'), col('returned', 'Hoàn trả từ buổi tiêm', 'Returned from closed sessions'),
@@ -91,7 +91,7 @@ export async function stockReport(deps: Deps, ctx: RequestContext, input: Report
     const perDay = r.recent / SUPPLY_WINDOW_DAYS;
     return {
       areaCode: areaByPath.get(r.root)?.code ?? r.root, area: areaByPath.get(r.root)?.name ?? null, vaccine: lot?.vaccine_code ?? null, lotNumber: lot?.lot_number ?? null,
-      expiry: lot ? String(lot.expiry_date) : null, recalled: lot?.recalled_at ? 'yes' : 'no', onHand: r.onHand, reserved: r.reserved, dosesLast7Days: r.recent,
+      expiry: lot ? String(lot.expiry_date) : null, recalledOn: lot?.recalled_at ? vnDayOf(new Date(lot.recalled_at)) : null, onHand: r.onHand, reserved: r.reserved, dosesLast7Days: r.recent,
       daysOfSupply: perDay > 0 ? Math.round((r.onHand / perDay) * 10) / 10 : null,
       issued: r.moved?.issued ?? 0, returned: r.moved?.returned ?? 0, given: Math.max(0, r.given - r.givenOpen), unaccounted: w.unaccounted,
       ...Object.fromEntries(DISCARD_REASONS.map((d) => [`discarded_${d}`, discarded[d] ?? 0])),
