@@ -4,6 +4,9 @@ import type { ReportScope } from './filters';
 export type Metric = 'doses' | 'coverage' | 'site_doses' | 'lot_doses' | 'screenings' | 'adverse' | 'symptoms' | 'registrations' | 'invitations';
 type Group = 'day' | 'dim1' | 'dim2' | 'dim3';
 
+/** Metrics whose fold keeps a running total under the day 'infinity' (migration 0023). */
+const RUNNING_TOTALS: ReadonlySet<Metric> = new Set(['coverage']);
+
 export interface CountQuery {
   metric: Metric;
   scope: ReportScope;
@@ -45,18 +48,24 @@ export async function readCounts(db: Database, q: CountQuery): Promise<CountRow[
   } else {
     folded.push(sql`c.area_path = ANY(${rootsText})`);
   }
-  const period = q.period ?? 'range';
-  if (period === 'range') {
-    folded.push(sql`c.day BETWEEN ${q.scope.from}::date AND ${q.scope.to}::date`);
-    pending.push(sql`p.day BETWEEN ${q.scope.from}::date AND ${q.scope.to}::date`);
-  } else {
-    folded.push(sql`c.day <= ${q.scope.to}::date`);
-    pending.push(sql`p.day <= ${q.scope.to}::date`);
-  }
   for (const [dim, value] of Object.entries(q.where ?? {})) {
     if (value === undefined) continue;
     folded.push(sql`${sql.ref(`c.${dim}`)} = ${value}`);
     pending.push(sql`${sql.ref(`p.${dim}`)} = ${value}`);
+  }
+  const period = q.period ?? 'range';
+  const base = sql.join(folded, sql` AND `);
+  const foldedRows = (day: RawBuilder<unknown>, sign = sql``) => sql`SELECT c.area_path, c.day, c.dim1, c.dim2, c.dim3, ${sign}c.n AS n FROM report_counts c WHERE ${base} AND ${day}`;
+  let foldedPart: RawBuilder<unknown>;
+  if (period === 'range') {
+    foldedPart = foldedRows(sql`c.day BETWEEN ${q.scope.from}::date AND ${q.scope.to}::date`);
+    pending.push(sql`p.day BETWEEN ${q.scope.from}::date AND ${q.scope.to}::date`);
+  } else {
+    // Metrics with running totals (0023): the total less the days after `to` (none when `to` is today).
+    foldedPart = RUNNING_TOTALS.has(q.metric) && !q.groups.includes('day')
+      ? sql`${foldedRows(sql`c.day = 'infinity'`)} UNION ALL ${foldedRows(sql`c.day > ${q.scope.to}::date AND c.day < 'infinity'`, sql`-`)}`
+      : foldedRows(sql`c.day <= ${q.scope.to}::date`);
+    pending.push(sql`p.day <= ${q.scope.to}::date`);
   }
   const pendingArea = mode === 'child' ? sql`subpath(p.area_path, 0, nlevel(r.path) + 1)::text COLLATE "C"` : sql`r.path::text COLLATE "C"`;
   const cols = [...(mode === 'none' ? [] : ['area_path']), ...q.groups];
@@ -64,7 +73,7 @@ export async function readCounts(db: Database, q: CountQuery): Promise<CountRow[
   const groupBy = cols.length ? sql`GROUP BY ${sql.join(cols.map((c) => sql.ref(`x.${c}`)))}` : sql``;
   const res = await sql<Record<string, unknown>>`
     SELECT ${select}, sum(x.n)::bigint AS n FROM (
-      SELECT c.area_path, c.day, c.dim1, c.dim2, c.dim3, c.n FROM report_counts c WHERE ${sql.join(folded, sql` AND `)}
+      ${foldedPart}
       UNION ALL
       SELECT ${pendingArea} AS area_path, p.day, p.dim1, p.dim2, p.dim3, p.n::bigint
         FROM report_pending p JOIN unnest(${rootsArr}) AS r (path) ON p.area_path <@ r.path

@@ -115,7 +115,7 @@ const expected = {
    * Coverage per child area of `prefix` by residence, from the raw doses and people: all ages, adults (18+ on the
    * day of the dose) and over-50s; a booster counts the person once, in the band of their first booster.
    */
-  coverage: async (prefix: string) => {
+  coverage: async (prefix: string, until = '9999-12-31') => {
     const rows = await raw(sql<{ code: string; person_id: string; kind: string; n: number; full: boolean; day: string; birth: string | null }>`
       SELECT a.code, d.person_id, d.dose_kind AS kind, d.dose_number AS n, d.completes_series AS full, d.administered_on::text AS day, p.birth_date AS birth
         FROM doses d JOIN people p ON p.id = d.person_id JOIN areas a ON a.path = subpath(d.person_area_path, 0, nlevel(${prefix}::ltree) + 1)
@@ -129,12 +129,14 @@ const expected = {
       out.set(code, c);
     };
     const firstBooster = new Map<string, (typeof rows)[number]>();
+    // Which booster is a person's first is decided over all their doses; the date then decides whether it counts yet.
     for (const r of rows) {
+      if (r.kind === 'booster' && (!firstBooster.has(r.person_id) || firstBooster.get(r.person_id)!.n > r.n)) firstBooster.set(r.person_id, r);
+      if (r.day > until) continue;
       if (r.kind === 'primary' && r.n === 1) add(r.code, 'first', band(r.birth, r.day));
       if (r.full) add(r.code, 'full', band(r.birth, r.day));
-      if (r.kind === 'booster' && (!firstBooster.has(r.person_id) || firstBooster.get(r.person_id)!.n > r.n)) firstBooster.set(r.person_id, r);
     }
-    for (const r of firstBooster.values()) add(r.code, 'booster', band(r.birth, r.day));
+    for (const r of firstBooster.values()) if (r.day <= until) add(r.code, 'booster', band(r.birth, r.day));
     return out;
   },
 };
@@ -291,6 +293,31 @@ describe('rollups', () => {
     await foldReports(t.conn.db);
     await check();
     expect(await reportByDay(national)).toEqual(await expected.byDay('VN'));
+  });
+
+  it('answers coverage as of a past day from the running totals less the days after it, folded or not', async () => {
+    const province = paths[BA_DINH]!.split('.').slice(0, 2).join('.');
+    const asOf = async (to: string) => {
+      const rows = (await json(provinceHN, `/api/reports/coverage?to=${to}`)).rows;
+      const want = await expected.coverage(province, to);
+      for (const code of [BA_DINH, NGOC_HA]) {
+        const w = want.get(code) ?? {};
+        expect(rows.find((r) => r.areaCode === code), `${code} as of ${to}`).toMatchObject({
+          atLeastOneDose: w['all.first'] ?? 0, fullSeries: w['all.full'] ?? 0, booster: w['all.booster'] ?? 0, adults18PlusAtLeastOneDose: w['adults.first'] ?? 0,
+        });
+      }
+      return rows;
+    };
+    await foldReports(t.conn.db);
+    const early = await asOf(DAYS[1]!);
+    const late = await asOf(DAYS[3]!);
+    // The days matter: later is more.
+    expect(Number(late.find((r) => r.areaCode === NGOC_HA)!.atLeastOneDose)).toBeGreaterThan(Number(early.find((r) => r.areaCode === NGOC_HA)!.atLeastOneDose));
+    // A dose not folded yet, on a day between: counted as of that day and after, not before.
+    await dose({ commune: NGOC_HA, day: DAYS[2]!, vaccine: 'pfizer' });
+    for (const day of [DAYS[1]!, DAYS[2]!, DAYS[3]!]) await asOf(day);
+    await foldReports(t.conn.db);
+    for (const day of [DAYS[1]!, DAYS[2]!, DAYS[3]!, '2030-01-01']) await asOf(day);
   });
 
   it('counts concurrent inserts once, with folds running at the same time', async () => {
