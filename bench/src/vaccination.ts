@@ -6,7 +6,7 @@ import { loadDemoPopulation } from '../../packages/cli/src/demo/population';
 import { dashboardSummary } from '../../apps/server/src/modules/reports/dashboard';
 import { foldReports } from '../../apps/server/src/modules/reports/fold';
 import { onEachDatabase, type BenchContext, type Benchmark } from './lib/bench';
-import { backendCpuMs, processCpuMs } from './lib/cpu';
+import { backendCpuByPid, backendCpuDeltaMs, processCpuMs } from './lib/cpu';
 import { openScratch, type BenchDb } from './lib/databases';
 import { median, percentile, progress, type Metric } from './lib/report';
 
@@ -125,14 +125,14 @@ export async function doseThroughput(conn: Connection, kind: BenchDb, doses: num
     progress(`[vaccination/${kind}] ${doses.toLocaleString('en')} doses through POST /api/vaccination/doses, ${CLIENTS} clients`);
     const times: number[] = [];
     const cpu0 = process.cpuUsage();
-    const db0 = await backendCpuMs(conn);
+    const db0 = await backendCpuByPid(conn);
     const t0 = performance.now();
     // At most N doses or the time budget, whichever comes first (a loaded machine must not stall the run).
     deadline = t0 + budgetS * 1000;
     await runClients(total, times);
     const seconds = (performance.now() - t0) / 1000;
     const nodeCpuMs = processCpuMs(cpu0);
-    const db1 = await backendCpuMs(conn);
+    const db1 = await backendCpuByPid(conn);
     const sent = next;
     doses = times.length;
     if (failures.size) throw new Error(`the dose API refused doses: ${[...failures.entries()].map(([c, n]) => `${n} x ${c}`).join(', ')}`);
@@ -147,7 +147,7 @@ export async function doseThroughput(conn: Connection, kind: BenchDb, doses: num
       metric('api_dose_median_ms', median(times), 'ms'),
       metric('api_dose_p95_ms', percentile(times, 95), 'ms'),
       metric('api_dose_node_cpu_ms', nodeCpuMs / doses, 'ms', { note: 'CPU of this process per dose (server and the 50 clients: same process), all threads' }),
-      ...(db0 !== undefined && db1 !== undefined ? [metric('api_dose_db_cpu_ms', (db1 - db0) / doses, 'ms', { note: "CPU of this database's PostgreSQL backends per dose (/proc)" })] : []),
+      ...(db0 !== undefined && db1 !== undefined ? [metric('api_dose_db_cpu_ms', backendCpuDeltaMs(db0, db1) / doses, 'ms', { note: "CPU of this database's PostgreSQL backends per dose (/proc)" })] : []),
     ];
   } finally {
     folding = false;

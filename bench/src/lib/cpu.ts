@@ -2,18 +2,10 @@ import fs from 'node:fs';
 import type { Connection } from '@sen/db';
 
 /**
- * CPU time spent so far by this database's PostgreSQL backends, in ms, read from /proc (the server must run on this
- * machine); undefined on PGlite or when /proc is not readable. On a shared machine CPU per operation is steadier than
- * wall-clock rates, so throughput figures carry it beside them.
- */
-export async function backendCpuMs(conn: Connection): Promise<number | undefined> {
-  const byPid = await backendCpuByPid(conn);
-  return byPid && [...byPid.values()].reduce((a, b) => a + b, 0);
-}
-
-/**
- * The same per backend (pid to ms). A pool closes idle connections, taking their CPU out of a sum: measure with
- * two of these and backendCpuDeltaMs.
+ * CPU time spent so far by each of this database's PostgreSQL backends (pid to ms), read from /proc (the server must
+ * run on this machine); undefined on PGlite or when /proc is not readable. On a shared machine CPU per operation is
+ * steadier than wall-clock rates, so throughput figures carry it beside them. A pool closes idle connections, taking
+ * their CPU out of a plain sum: take two readings and backendCpuDeltaMs.
  */
 export async function backendCpuByPid(conn: Connection): Promise<Map<number, number> | undefined> {
   if (conn.kind !== 'postgres') return undefined;
