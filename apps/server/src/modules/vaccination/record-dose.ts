@@ -59,7 +59,10 @@ type Stored = { stored: boolean } | { error: unknown };
  * and one statement (one commit) stores many doses with their audit rows.
  */
 const batchersByDb = new WeakMap<object, { contexts: Batcher<ContextArgs, DoseContext>; stores: Batcher<StoreArgs, Stored> }>();
-const BATCH_LIMITS = { maxBatch: 100, maxInFlight: 4 };
+// Batches of at most 25: with one big batch every request moves in step (read, evaluate, store, answer) and the
+// database works on one connection at a time; smaller ones keep several flushes going on both cores. Measured with
+// 50 clients (bench vaccination): 25 gave 2,200 to 2,330 doses/s, 100 gave 1,870 to 1,980, 10 and 50 about 2,060.
+const BATCH_LIMITS = { maxBatch: 25, maxInFlight: 4 };
 
 function doseBatchers(deps: Deps) {
   let b = batchersByDb.get(deps.db);
