@@ -59,8 +59,8 @@ export const verifierBenchmark: Benchmark = {
         bench: 'verifier', metric, value: median(xs), unit: 'ms', baseline: median(floor), ratio: median(floor) / median(xs), note: `${note}; p95 ${percentile(xs, 95).toFixed(0)} ms over ${runs} runs`,
       });
       return [
-        m('cold start to verified trust list, median', cold, 'fresh profile, online'),
-        m('offline start from the service worker, median', offline, 'same profile, network cut'),
+        m('cold_start_median_ms', cold, 'fresh profile, online, until the trust list is verified; baseline: a fresh profile loading /health/live'),
+        m('offline_start_median_ms', offline, 'same profile, network cut, from the service worker'),
       ];
     } finally {
       await browser.close();
