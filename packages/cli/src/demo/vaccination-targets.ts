@@ -32,7 +32,7 @@ export async function loadDemoVaccinationTargets(conn: Connection, deps: Deps, o
     SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role_code IN ('national_admin', 'vaccination_staff')
      ORDER BY (r.role_code = 'national_admin') DESC, u.created_at LIMIT 1`)).rows[0]?.id;
   if (!uploader) {
-    opts.log?.('Vaccination targets: no demo users yet, skipped');
+    opts.log?.('  vaccination targets: no demo users yet, skipped');
     return { created: false, lists: 0, entries: 0, registrations: 0 };
   }
   const now = opts.now ?? new Date();
@@ -94,6 +94,6 @@ export async function loadDemoVaccinationTargets(conn: Connection, deps: Deps, o
   ]));
   await bulkInsert(conn, 'target_list_entries', ['id', 'list_id', 'person_id', 'priority_group', 'area_path', 'import_id', 'row_number', 'created_at'], entries);
   await bulkInsert(conn, 'vaccination_registrations', ['id', 'person_id', 'area_code', 'area_path', 'preferred_date', 'priority_group', 'source', 'created_by', 'created_at'], registrations);
-  opts.log?.(`Vaccination targets: ${listRows.length} lists, ${entries.length.toLocaleString('en')} people in priority groups, ${registrations.length.toLocaleString('en')} registrations`);
+  opts.log?.(`  vaccination targets: ${listRows.length} lists, ${entries.length.toLocaleString('en')} people in priority groups, ${registrations.length.toLocaleString('en')} registrations`);
   return { created: true, lists: listRows.length, entries: entries.length, registrations: registrations.length };
 }
