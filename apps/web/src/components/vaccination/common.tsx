@@ -42,11 +42,6 @@ export function OutcomeBadge({ outcome }: { outcome: v.ScreeningOutcome }) {
   );
 }
 
-/** Today as the Viet Nam calendar day (UTC+7 all year), YYYY-MM-DD. */
-export function vnToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** An area's full label ("Phường Ba Đình, Thành phố Hà Nội") from its code; the code until it loads. */
 export function AreaName({ code }: { code: string | null | undefined }) {
   const area = useQuery({ ...areaQuery(code ?? ''), enabled: !!code });

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { vnToday } from '@sen/domain';
 import { AreaPicker } from '../../components/AreaPicker';
 import { AnchorLink } from '../../components/links';
 import { RequireScope } from '../../components/NoAccess';
@@ -13,7 +14,6 @@ import { formatDate, formatDateTime } from '../../lib/format';
 import { personQuery } from '../../lib/queries';
 
 type Kind = 'daily' | 'domestic_travel' | 'entry';
-const vnToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 export function DeclarePage() {
   return (

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { vnToday } from '@sen/domain';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert, useErrorMessage } from '../../components/ProblemAlert';
 import * as c from '../../components/checkins/checkinsApi';
@@ -13,7 +14,6 @@ import { formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { hasScope, useUser } from '../../lib/user';
 
 const canSee = (scopes: string[]) => scopes.includes('business:manage') || scopes.includes('people:read');
-const vnToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 /** HH:mm on the Viet Nam clock, like the day and the hourly counts the server gives (whatever the device's zone). */
 const hhmm = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(11, 16);
 

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { vnToday } from '@sen/domain';
 import type { PersonSummary } from '../../api';
 import { AnchorLink } from '../../components/links';
 import { RequireScope } from '../../components/NoAccess';
@@ -43,7 +44,6 @@ function Tracing() {
   );
 }
 
-const vnToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 /** Run a trace: the positive person, the window before the test, the rule, and the reason (audited). */
 function RunTrace({ person, setPerson }: { person: IndexPerson | null; setPerson: (p: IndexPerson | null) => void }) {

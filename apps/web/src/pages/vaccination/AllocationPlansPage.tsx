@@ -3,12 +3,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { vnToday } from '@sen/domain';
 import { isApiError } from '../../api';
 import { AreaPicker } from '../../components/AreaPicker';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { AnchorLink } from '../../components/links';
-import { catalogQuery, PageLoader, useVaccineName, vnToday } from '../../components/vaccination/common';
+import { catalogQuery, PageLoader, useVaccineName } from '../../components/vaccination/common';
 import { DayInput } from '../../components/vaccination/DayInput';
 import { MovementForm } from '../../components/vaccination/MovementForm';
 import { PagedTable } from '../../components/vaccination/PagedTable';

@@ -3,14 +3,14 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { catalogAt } from '@sen/domain';
+import { catalogAt, vnToday } from '@sen/domain';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { AnchorLink } from '../../components/links';
 import { blankVaccine, changesFrom, draftFrom, latestVersion, type CatalogDraft } from '../../components/vaccination/catalogDraft';
-import { catalogQuery, PageLoader, vnToday } from '../../components/vaccination/common';
+import { catalogQuery, PageLoader } from '../../components/vaccination/common';
 import { DayInput } from '../../components/vaccination/DayInput';
 import * as v from '../../components/vaccination/vaccinationApi';
 import { formatDay } from '../../lib/format';

@@ -2,10 +2,11 @@ import { Anchor, Box, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, 
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { vnToday } from '@sen/domain';
 import { AreaPicker } from '../../components/AreaPicker';
 import { RequireScope } from '../../components/NoAccess';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { catalogQuery, PageLoader, Pager, useVaccineName, vnToday } from '../../components/vaccination/common';
+import { catalogQuery, PageLoader, Pager, useVaccineName } from '../../components/vaccination/common';
 import { compareDoseKeys, daySeries, doseKey } from '../../components/vaccination/daySeries';
 import { EChart, type ChartOption } from '../../components/vaccination/EChart';
 import * as v from '../../components/vaccination/vaccinationApi';
