@@ -75,3 +75,6 @@ BEGIN
   RETURN v_stored;
 END;
 $$;
+
+-- The one-dose insert of 0011, replaced by sen_insert_doses.
+DROP FUNCTION sen_insert_dose(json, json);
